@@ -1,0 +1,1 @@
+"""The Arabic text layer: normalisation, tokenisation with clitics, sentences, dates."""
