@@ -1,0 +1,42 @@
+"""Helpers for the benchmarks: the SaudiNewsNet articles, one core, peak memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("MARSAD_SHARED", ROOT.parent / "shared"))
+
+
+def saudinewsnet(limit: int | None = None) -> list[dict[str, Any]]:
+    """SaudiNewsNet articles in corpus order (zip by zip), each with an ``id``; exits 0 if absent."""
+    folder = SHARED / "data" / "saudinewsnet"
+    if not folder.is_dir():
+        print(f"skipped: needs {folder}")
+        sys.exit(0)
+    out: list[dict[str, Any]] = []
+    for z in sorted(folder.glob("*.zip")):
+        with zipfile.ZipFile(z) as f:
+            arr = json.loads(f.read(f.namelist()[0]))
+        for i, a in enumerate(arr):
+            a["id"] = f"{z.name}#{i}"
+            out.append(a)
+            if limit is not None and len(out) >= limit:
+                return out
+    return out
+
+
+def one_core() -> None:
+    """Pin this process to one CPU, so figures are per core."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
