@@ -8,6 +8,7 @@ factories that load once and are cached, so building the default pipeline twice 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,9 +112,28 @@ class Pipeline:
         return self(Document(text=text, id=id, title=title, published=published, source_hint=source))
 
 
+# The model-backed stages in order: (module, factory).  Each factory loads its model or data once
+# and returns a Stage.  A module that is not part of this build is skipped.
+_LATER_STAGES = (
+    ("marsad.ner", "load_ner"),  # entities
+    ("marsad.link", "load_linker"),  # kb, name_en, actor, country of entities
+    ("marsad.quotes", "load_quotes"),  # quotes with speakers
+    ("marsad.events", "load_events"),  # PLOVER events
+)
+
+
 def _later_stages() -> list[Stage]:
-    """The model-backed stages, in order (entities, linking, quotes, events)."""
     found: list[Stage] = []
+    for module_name, factory in _LATER_STAGES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        make = getattr(module, factory, None)
+        if make is not None:
+            found.append(make())
     return found
 
 
