@@ -68,7 +68,9 @@ def main() -> None:
     n = len(texts)
     chars = sum(map(len, texts)) / n
     print(f"{n} articles, {chars:.0f} chars on average")
-    print(f"parse_header + split_paragraphs + find_dates: {n / best:,.0f} articles/s, {best / n * 1e6:.1f} µs/article")
+    print(
+        f"parse_header + split_paragraphs + find_dates: {n / best:,.0f} articles/s, {best / n * 1e6:.1f} µs/article"
+    )
     for label, fn in (
         ("parse_header", lambda t, p: parse_header(t)),
         ("split_paragraphs", lambda t, p: split_paragraphs(t)),
@@ -93,21 +95,29 @@ def main() -> None:
             kinds[d.kind] += 1
             resolved += d.value is not None
     total = sum(kinds.values())
-    print(f"dates: {total} ({total / n:.1f}/article), resolved {resolved / max(total, 1):.1%}, by kind {dict(kinds)}")
+    print(
+        f"dates: {total} ({total / n:.1f}/article), resolved {resolved / max(total, 1):.1%}, by kind {dict(kinds)}"
+    )
     print(f"{'source':14s} {'articles':>8s} {'header':>7s} {'dateline':>8s} {'source':>7s} {'date':>6s}")
     for name, c in sorted(per_source.items(), key=lambda kv: -kv[1]["articles"]):
-        print(f"{name:14s} {c['articles']:8d} {c['header']:7d} {c['dateline']:8d} {c['source']:7d} {c['date']:6d}")
+        print(
+            f"{name:14s} {c['articles']:8d} {c['header']:7d} {c['dateline']:8d} {c['source']:7d} {c['date']:6d}"
+        )
     totals = sum(per_source.values(), collections.Counter())
-    print(f"{'all':14s} {totals['articles']:8d} {totals['header']:7d} {totals['dateline']:8d} "
-          f"{totals['source']:7d} {totals['date']:6d}")
+    print(
+        f"{'all':14s} {totals['articles']:8d} {totals['header']:7d} {totals['dateline']:8d} "
+        f"{totals['source']:7d} {totals['date']:6d}"
+    )
 
     if args.sample:
         rng = random.Random(0)
         found = [(a, h) for a, (h, _, _) in zip(articles, results) if h.dateline or h.source]
         for a, h in rng.sample(found, min(args.sample, len(found))):
             head = a["content"][: h.body_start].strip().replace("\n", " / ")[:90]
-            print(f"[{a['source']}] {head!r} -> dateline={h.dateline and h.dateline.text!r} "
-                  f"source={h.source_name!r} date={h.date}")
+            print(
+                f"[{a['source']}] {head!r} -> dateline={h.dateline and h.dateline.text!r} "
+                f"source={h.source_name!r} date={h.date}"
+            )
 
 
 if __name__ == "__main__":

@@ -8,13 +8,12 @@ import zipfile
 from typing import Any
 
 import pytest
+from conftest import shared_path
 from hypothesis import given
 from hypothesis import strategies as st
 
 from marsad.article import lookup_source, parse_header, split_paragraphs
 from marsad.document import Header, Span
-
-from conftest import shared_path
 
 # text, dateline, source as written, canonical source name, body starts with
 HEADERS = [
@@ -44,12 +43,20 @@ HEADERS = [
     ("جدة ـ عبدالغني الشريف\n\nأكد عضو", "جدة", None, None, "أكد"),
     ("بيروت: كارولين عاكوم\nقال", "بيروت", None, None, "قال"),
     ("واشنطن: أعلن البيت الأبيض", "واشنطن", None, None, "أعلن"),
-    ("* دول آسيا تدعم وقف بناء الجزر\n* كوالالمبور - رويترز: أيدت دول", "كوالالمبور", "رويترز", "رويترز", "أيدت"),
+    (
+        "* دول آسيا تدعم وقف بناء الجزر\n* كوالالمبور - رويترز: أيدت دول",
+        "كوالالمبور",
+        "رويترز",
+        "رويترز",
+        "أيدت",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("text", "dateline", "source", "name", "body"), HEADERS)
-def test_header_forms(text: str, dateline: str | None, source: str | None, name: str | None, body: str) -> None:
+def test_header_forms(
+    text: str, dateline: str | None, source: str | None, name: str | None, body: str
+) -> None:
     h = parse_header(text)
     assert (h.dateline.text if h.dateline else None) == dateline
     assert (h.source.text if h.source else None) == source
@@ -139,10 +146,24 @@ def test_offsets_are_exact(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("واس", "SPA"), ("أ ف ب", "AFP"), ("أ.ف.ب", "AFP"), ("ا ف ب", "AFP"), ("فرانس برس", "AFP"),
-     ("رويترز", "REUTERS"), ("د ب أ", "DPA"), ("الأناضول", "AA"), ("قنا", "QNA"), ("وام", "WAM"),
-     ("بنا", "BNA"), ("كونا", "KUNA"), ("سانا", "SANA"), ("إرنا", "IRNA"), ("«الشرق الأوسط»", "AAWSAT"),
-     ("المغرب اليوم", "MAGHRIBALYAWM")],
+    [
+        ("واس", "SPA"),
+        ("أ ف ب", "AFP"),
+        ("أ.ف.ب", "AFP"),
+        ("ا ف ب", "AFP"),
+        ("فرانس برس", "AFP"),
+        ("رويترز", "REUTERS"),
+        ("د ب أ", "DPA"),
+        ("الأناضول", "AA"),
+        ("قنا", "QNA"),
+        ("وام", "WAM"),
+        ("بنا", "BNA"),
+        ("كونا", "KUNA"),
+        ("سانا", "SANA"),
+        ("إرنا", "IRNA"),
+        ("«الشرق الأوسط»", "AAWSAT"),
+        ("المغرب اليوم", "MAGHRIBALYAWM"),
+    ],
 )
 def test_lookup_source(name: str, code: str) -> None:
     info = lookup_source(name)

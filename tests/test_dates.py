@@ -64,7 +64,13 @@ def one(text: str, published: dt.date | None = TUE) -> DateMention:
         ("20 فيفري 2014", "20 فيفري 2014", dt.date(2014, 2, 20), "absolute", "day"),
         ("2 غشت 2015", "2 غشت 2015", dt.date(2015, 8, 2), "absolute", "day"),
         ("شباط/فبراير 2016", "شباط/فبراير 2016", dt.date(2016, 2, 1), "absolute", "month"),
-        ("في 15 أغسطس (آب) من عام 1869", "15 أغسطس (آب) من عام 1869", dt.date(1869, 8, 15), "absolute", "day"),
+        (
+            "في 15 أغسطس (آب) من عام 1869",
+            "15 أغسطس (آب) من عام 1869",
+            dt.date(1869, 8, 15),
+            "absolute",
+            "day",
+        ),
         ("الخميس 6 أغسطس - آب قرب", "الخميس 6 أغسطس - آب", dt.date(2015, 8, 6), "absolute", "day"),
         ("مايو (أيار) 1990", "مايو (أيار) 1990", dt.date(1990, 5, 1), "absolute", "month"),
         # month without a year: the latest such month on or before publication
@@ -108,7 +114,9 @@ def test_find_dates(text: str, mention: str, value: dt.date, kind: str, precisio
 
 def test_future_window() -> None:
     assert resolve_date(f"{TUE.day + FUTURE_DAYS} أغسطس", TUE) == dt.date(2015, 8, TUE.day + FUTURE_DAYS)
-    assert resolve_date(f"{TUE.day + FUTURE_DAYS + 1} أغسطس", TUE) == dt.date(2014, 8, TUE.day + FUTURE_DAYS + 1)
+    assert resolve_date(f"{TUE.day + FUTURE_DAYS + 1} أغسطس", TUE) == dt.date(
+        2014, 8, TUE.day + FUTURE_DAYS + 1
+    )
 
 
 @pytest.mark.parametrize(
@@ -204,8 +212,35 @@ def test_parse_date_arg_errors(value: str) -> None:
 
 
 _ALPHABET = st.sampled_from(
-    ["الجمعة", "أمس", "اليوم", " ", "\n", "(", ")", "/", "-", "11", "٢٠١٥", "32", "أغسطس", "شباط", "شوال",
-     "هـ", "م", "الموافق", "الماضي", "المقبل", "و", "ب", "ال", "عام", "1436", "ـ", "\u064e"]
+    [
+        "الجمعة",
+        "أمس",
+        "اليوم",
+        " ",
+        "\n",
+        "(",
+        ")",
+        "/",
+        "-",
+        "11",
+        "٢٠١٥",
+        "32",
+        "أغسطس",
+        "شباط",
+        "شوال",
+        "هـ",
+        "م",
+        "الموافق",
+        "الماضي",
+        "المقبل",
+        "و",
+        "ب",
+        "ال",
+        "عام",
+        "1436",
+        "ـ",
+        "\u064e",
+    ]
 )
 
 

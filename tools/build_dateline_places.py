@@ -23,8 +23,31 @@ OUT = Path(__file__).resolve().parent.parent / "src" / "marsad" / "data" / "date
 ARABIC = re.compile(r"^[\u0621-\u063a\u0641-\u064a]+(?: [\u0621-\u063a\u0641-\u064a]+){0,3}$")
 MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 REGION = {
-    "SA", "AE", "BH", "KW", "OM", "QA", "YE", "IQ", "SY", "LB", "JO", "PS", "EG", "SD", "LY", "TN",
-    "DZ", "MA", "MR", "SO", "DJ", "KM", "IR", "TR", "IL",
+    "SA",
+    "AE",
+    "BH",
+    "KW",
+    "OM",
+    "QA",
+    "YE",
+    "IQ",
+    "SY",
+    "LB",
+    "JO",
+    "PS",
+    "EG",
+    "SD",
+    "LY",
+    "TN",
+    "DZ",
+    "MA",
+    "MR",
+    "SO",
+    "DJ",
+    "KM",
+    "IR",
+    "TR",
+    "IL",
 }
 MIN_POPULATION = 150_000
 

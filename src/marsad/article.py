@@ -32,7 +32,7 @@ from marsad.document import Header, Span
 from marsad.text.dates import find_dates
 from marsad.text.normalize import match_form, strip_marks
 
-__all__ = ["parse_header", "split_paragraphs", "SourceInfo", "lookup_source"]
+__all__ = ["SourceInfo", "lookup_source", "parse_header", "split_paragraphs"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _unquote(text: str, s: int, e: int) -> tuple[int, int, bool]:
-    if e - s >= 3 and text[s] in "«\"“(" and text[e - 1] in "»\"”)":
+    if e - s >= 3 and text[s] in '«"“(' and text[e - 1] in '»"”)':
         return s + 1, e - 1, True
     return s, e, False
 
@@ -146,10 +146,14 @@ def _place_score(text: str, s: int, e: int) -> int:
     """0: not a place; 1: could be a place or a name; 2: place-like; 3: a known dateline place."""
     phrase = text[s:e]
     words = phrase.split()
-    if not 1 <= len(words) <= _MAX_DATELINE_WORDS or _NOT_IN_NAME.search(phrase.replace("(", "").replace(")", "")):
+    if not 1 <= len(words) <= _MAX_DATELINE_WORDS or _NOT_IN_NAME.search(
+        phrase.replace("(", "").replace(")", "")
+    ):
         return 0
     keys = [_word_key(w) for w in words]
-    if any(not k or k in _WORDS["byline"] for k in keys) or any(_stop_key(w) in _WORDS["stop"] for w in words):
+    if any(not k or k in _WORDS["byline"] for k in keys) or any(
+        _stop_key(w) in _WORDS["stop"] for w in words
+    ):
         return 0
     main = _PAREN_END.match(phrase)  # فيرجسون (ميزوري)
     if main is not None:
@@ -170,9 +174,9 @@ def _classify(text: str, s: int, e: int) -> _Part:
     m = _FROM_PLACE.match(segment)  # «الاقتصادية» من الرياض
     if m is not None:
         src = _classify(text, s + m.start(1), s + m.end(1))
-        place = _classify(text, s + m.start(2), s + m.end(2))
-        if src.source is not None and place.place is not None:
-            return _Part(s, e, src.source, src.info, place.place, place.place_score)
+        where = _classify(text, s + m.start(2), s + m.end(2))
+        if src.source is not None and where.place is not None:
+            return _Part(s, e, src.source, src.info, where.place, where.place_score)
     m = _PAREN_END.match(segment)  # الرياض (واس)
     if m is not None:
         info = lookup_source(m.group(2))
@@ -181,14 +185,18 @@ def _classify(text: str, s: int, e: int) -> _Part:
             score = _place_score(text, s, s + m.end(1))
             if score < 2:
                 return _Part(s, e, other=True)
-            return _Part(s, e, Span(ps, pe, text[ps:pe]), info, Span(s, s + m.end(1), text[s : s + m.end(1)]), score)
+            return _Part(
+                s, e, Span(ps, pe, text[ps:pe]), info, Span(s, s + m.end(1), text[s : s + m.end(1)]), score
+            )
     us, ue, quoted = _unquote(text, s, e)
     info = lookup_source(text[us:ue])
     if info is not None or (quoted and text[s] != "(" and _place_score(text, us, ue) > 0):
         # الرياض, المدينة: a paper and a city; _decide reads it from the other parts
         score = 0 if quoted else _place_score(text, s, e)
         place = Span(s, e, segment) if score == 3 else None
-        return _Part(s, e, Span(us, ue, text[us:ue]), info, place, score if place else 0, either=place is not None)
+        return _Part(
+            s, e, Span(us, ue, text[us:ue]), info, place, score if place else 0, either=place is not None
+        )
     words = segment.split()
     if words and _word_key(words[0]) in _WORDS["byline"]:
         return _Part(s, e, byline=True)
@@ -247,18 +255,22 @@ def _decide(parts: list[_Part], body_start: int, mode: str) -> Header | None:
         return None
     if len(parts) == 1 and parts[0].source is None:
         place = parts[0].place
-        if mode != "colon" or place is None or parts[0].place_score < 3 or _PLACES.get(_place_key(place.text)) == "cldr":
+        if mode != "colon" or place is None or parts[0].place_score < 3:
             return None
-    if mode == "inline" and not any(p.source for p in parts):
-        if not all(p.place_score >= 2 for p in parts) and not (
-            len(parts) == 2 and _reporter(parts[0], 2) and parts[1].place_score == 3
-        ):
-            return None
+        if _PLACES.get(_place_key(place.text)) == "cldr":
+            return None  # * اليونان: a country heading a list item, not a dateline
+    if (
+        mode == "inline"
+        and not any(p.source for p in parts)
+        and not all(p.place_score >= 2 for p in parts)
+        and not (len(parts) == 2 and _reporter(parts[0], 2) and parts[1].place_score == 3)
+    ):
+        return None
     if any(p.either for p in parts):
         parts = [_either(p, parts) for p in parts]
     sources = [p for p in parts if p.source is not None]
     named = [p for p in sources if p.info is None or p.info.kind != "generic"]
-    src = (named or sources or [None])[0]
+    src = named[0] if named else sources[0] if sources else None
     places = [p for p in parts if p.place is not None]
     best = max(places, key=lambda p: p.place_score, default=None)
     # without a source, a place must be known, or come with a reporter's name (حاتم النجيمي – الخرمة)

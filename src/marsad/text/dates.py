@@ -41,7 +41,7 @@ from hijridate import Gregorian, Hijri
 
 from marsad.text.normalize import match_form, to_ascii_digits
 
-__all__ = ["DateMention", "find_dates", "resolve_date", "parse_date_arg", "FUTURE_DAYS"]
+__all__ = ["FUTURE_DAYS", "DateMention", "find_dates", "parse_date_arg", "resolve_date"]
 
 FUTURE_DAYS = 7
 """A day and month written without a year may lie at most this many days after publication."""
@@ -369,15 +369,17 @@ def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.
     if proclitics:
         s = _core_start(text, s, proclitics)
     if isinstance(entry, _Relative):
-        if entry.unit == "day" and entry.amount == 0 and entry.precision == "day":  # اليوم
-            if _neighbour_in(text, s, e, lo, hi, "not_today_before", "not_today_after"):
-                return None
+        today = entry.unit == "day" and entry.amount == 0 and entry.precision == "day"
+        if today and _neighbour_in(text, s, e, lo, hi, "not_today_before", "not_today_after"):
+            return None
         return _Piece(s, e, "relative", entry.precision, _relative_date(entry, published), unit=entry.unit)
     if isinstance(entry, _Weekday):
         if _neighbour_in(text, s, e, lo, hi, "not_weekday_before", "not_weekday_after"):
             return None
         modifier, end = _modifier(text, e, hi)
-        return _Piece(s, end, "weekday", "day", _weekday_date(entry.iso, modifier, published), weekday=entry.iso)
+        return _Piece(
+            s, end, "weekday", "day", _weekday_date(entry.iso, modifier, published), weekday=entry.iso
+        )
     # a month: a day before it, a paired name, a year or a modifier after it
     day: int | None = None
     start = s
@@ -403,9 +405,12 @@ def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.
     modifier = ""
     if year is None:
         modifier, end = _modifier(text, end, hi)
-    if entry.needs_context and day is None and year is None and not paired and not modifier:
-        if _word_key(_WORD_BEFORE.search(text, max(lo, s - 20), m.start("lex"))) not in _WORDS["month_cue"]:
-            return None
+    bare = entry.needs_context and day is None and year is None and not paired and not modifier
+    if (
+        bare
+        and _word_key(_WORD_BEFORE.search(text, max(lo, s - 20), m.start("lex"))) not in _WORDS["month_cue"]
+    ):
+        return None  # مارس the verb, رمضان the name
     value = _month_date(day, entry.month, year, entry.hijri, modifier, published)
     kind = "hijri" if entry.hijri else "absolute"
     return _Piece(start, end, kind, "day" if day is not None else "month", value)
@@ -496,7 +501,10 @@ def _combine(text: str, pieces: list[_Piece], hi: int, published: dt.date | None
         if len(group) > 1 and group[0].kind == "relative" and group[1].kind == "weekday":
             anchor = group[0].value
             if best.kind not in ("absolute", "hijri") and anchor is not None:
-                value, kind = _weekday_near(anchor, group[1].weekday, published is not None and anchor > published), "relative"
+                value, kind = (
+                    _weekday_near(anchor, group[1].weekday, published is not None and anchor > published),
+                    "relative",
+                )
         out.append(DateMention(start, end, text[start:end], value, kind, precision))
     return out
 
