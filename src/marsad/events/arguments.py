@@ -1,0 +1,342 @@
+"""Who did it and to whom: the source and target of a trigger, from word order and prepositions.
+
+No parse: the sentence's actors (:mod:`.actors`) and a few positional rules.
+
+* Verbs: the subject is the actor right after the verb (verb-initial, the common order in news:
+  ``طلب وزير الخارجية الاميركي جون كيري ...``) or right before it within its clause
+  (``ان كيري اجرى``، ``وكانت الولايات المتحدة اعربت``).  The target is the direct object (the next
+  actor not governed by a preposition) or the actor after one of the trigger's prepositions
+  (``طلب ... من نظيره``، ``اجرى مكالمة مع``، ``زيارة الى موسكو``).
+* Nouns: the genitive or a country adjective after the noun (``زيارة وزير الخارجية الإيراني``،
+  ``قصف جوي تركي``); a relative clause (``الهجوم الذي تشنه القوات السورية``); a light verb before
+  it (``شن سلاح الجو التركي سلسلة غارات``); an agent phrase (``على يد``، ``من قبل``);
+  ``تعرض X لهجوم`` makes X the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from marsad.document import Token
+
+from .actors import Actor
+from .lexicon import Lexicon, word_keys
+from .match import STRONG_PUNCT, Hit
+
+__all__ = ["Arguments", "ArgumentFinder", "SentenceActors"]
+
+_SUBJECT_WORDS = 6  # words a subject may stand after its verb
+_OBJECT_WORDS = 10  # words a target may stand after its trigger
+_LEFT_WORDS = 4  # words between a pre-verbal subject and its verb
+_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT"})  # concern about / praise for what an actor did
+
+
+@dataclass(frozen=True, slots=True)
+class Arguments:
+    """Sources and targets of one trigger (several when coordinated), sentence-local actors."""
+
+    sources: tuple[Actor, ...] = ()
+    targets: tuple[Actor, ...] = ()
+    pair: bool = False  # sources[i] with targets[i] (a symmetric pair), not every combination
+
+
+class SentenceActors:
+    """A sentence's actors with an index from token to actor."""
+
+    def __init__(self, toks: Sequence[Token], actors: Sequence[Actor]):
+        self.toks = toks
+        self.actors = list(actors)
+        self.starting: dict[int, Actor] = {}
+        self.covering: dict[int, Actor] = {}
+        for a in self.actors:
+            self.starting.setdefault(a.first, a)
+            for k in range(a.first, a.last + 1):
+                self.covering.setdefault(k, a)
+
+    def group(self, a: Actor) -> tuple[Actor, ...]:
+        return tuple(x for x in self.actors if x.group == a.group)
+
+
+class ArgumentFinder:
+    def __init__(self, lex: Lexicon):
+        w = lex.cue_words
+        self.boundary = w("subordinator") | w("relative")
+        self.relative = w("relative")
+        self.time = w("time")
+        self.light = w("light")
+        self.exposed = w("exposed")
+        self.attribute = w("attribute")
+        self.prepositions = w("preposition")
+        self.agent = lex.cue_phrases("agent")
+
+    # -- scanning helpers --------------------------------------------------------------------
+
+    def _is_boundary(self, t: Token) -> bool:
+        if not t.is_word:
+            return t.text in STRONG_PUNCT
+        return t.norm in self.boundary
+
+    def _right(self, sa: SentenceActors, start: int, limit: int, stop_preps: frozenset[str] = frozenset()):
+        """Actors starting at or after ``start`` within ``limit`` words, up to a clause boundary."""
+        toks = sa.toks
+        k, words = start, 0
+        while k < len(toks) and words <= limit:
+            t = toks[k]
+            a = sa.starting.get(k)
+            if a is not None:
+                yield a
+                k = a.last + 1
+                words += 1
+                continue
+            if self._is_boundary(t) and k > start:
+                return
+            if t.is_word:
+                if t.norm in stop_preps:
+                    return
+                if t.norm not in self.time:
+                    words += 1
+            k += 1
+
+    def _left_subject(self, sa: SentenceActors, v: int) -> Actor | None:
+        """The subject before a verb (SVO), within its clause."""
+        toks = sa.toks
+        k, words = v - 1, 0
+        while k >= 0 and words <= _LEFT_WORDS:
+            a = sa.covering.get(k)
+            if a is not None:
+                if a.prep is None and not a.place_only:
+                    return sa.group(a)[0]
+                return None
+            t = toks[k]
+            if self._is_boundary(t):
+                return None
+            if t.is_word and t.norm not in self.time:
+                words += 1
+            k -= 1
+        return None
+
+    def _right_subject(self, sa: SentenceActors, start: int, stop: frozenset[str]) -> Actor | None:
+        for a in self._right(sa, start, _SUBJECT_WORDS, stop):
+            if a.prep is None and not a.place_only:
+                if a.entity_type == "ADJ" and a.first - start > 3:
+                    return None
+                return a
+        return None
+
+    def _prep_target(self, sa: SentenceActors, start: int, preps: frozenset[str], places: bool) -> Actor | None:
+        for a in self._right(sa, start, _OBJECT_WORDS):
+            if a.prep is not None and a.prep in preps and (places or not a.place_only):
+                return a
+        return None
+
+    def _complement_actor(self, sa: SentenceActors, start: int, preps: frozenset[str]) -> Actor | None:
+        """The first actor inside a prepositional complement that starts with a common noun:
+        ``قلقها حيال الهجوم الذي تشنه القوات السورية`` → the forces.  Crosses relative clauses."""
+        toks = sa.toks
+        k, words, opened = start, 0, False
+        while k < len(toks) and words <= _OBJECT_WORDS:
+            t = toks[k]
+            if not t.is_word:
+                if t.text in STRONG_PUNCT:
+                    return None
+                k += 1
+                continue
+            a = sa.starting.get(k)
+            if opened and a is not None and not a.place_only:
+                return a
+            if not opened and (t.norm in preps or (t.prefix and t.prefix[-1] in preps)):
+                opened = True
+            elif t.norm in self.boundary and t.norm not in self.relative:
+                return None
+            words += 1
+            k += 1
+        return None
+
+    def _direct_object(self, sa: SentenceActors, start: int, skip: Actor | None) -> Actor | None:
+        for a in self._right(sa, start, _OBJECT_WORDS):
+            if skip is not None and a.group == skip.group:
+                continue
+            if a.prep is None and not a.place_only:
+                return a
+            return None
+        return None
+
+    def _genitive(self, sa: SentenceActors, end: int) -> Actor | None:
+        """An actor right after a noun (within two words: ``زيارة وفد حماس``، ``قصف جوي تركي``)."""
+        toks = sa.toks
+        k, words = end + 1, 0
+        while k < len(toks) and words < 3:
+            a = sa.starting.get(k)
+            if a is not None:
+                return a if a.prep is None and not a.place_only else None
+            t = toks[k]
+            if self._is_boundary(t) or (t.is_word and t.norm in self.prepositions):
+                return None
+            if t.is_word:
+                words += 1
+            k += 1
+        return None
+
+    def _relative_source(self, sa: SentenceActors, end: int, lex_hits: dict[int, Hit]) -> tuple[Actor | None, Actor | None]:
+        """``الهجوم الذي تشنه القوات السورية``: (source, target) from a relative clause after a noun."""
+        toks = sa.toks
+        k, words = end + 1, 0
+        while k < len(toks) and words < 3:
+            t = toks[k]
+            if t.is_word and t.norm in self.relative:
+                break
+            if self._is_boundary(t) or sa.starting.get(k) is not None:
+                return None, None
+            if t.is_word:
+                words += 1
+            k += 1
+        else:
+            return None, None
+        if k >= len(toks) or not toks[k].is_word or toks[k].norm not in self.relative:
+            return None, None
+        v = k + 1
+        while v < len(toks) and not toks[v].is_word:
+            v += 1
+        if v >= len(toks):
+            return None, None
+        keys = word_keys(toks[v].norm)
+        if keys & self.light:
+            return self._right_subject(sa, v + 1, frozenset()), None
+        if keys & self.attribute:
+            return self._prep_target(sa, v + 1, frozenset({"الي", "ل"}), False), None
+        hit = lex_hits.get(v)
+        if hit is not None and hit.trigger.is_verb:
+            return self._right_subject(sa, v + 1, frozenset()), None
+        return None, None
+
+    def _light_verb_source(self, sa: SentenceActors, i: int) -> Actor | None:
+        """``شن سلاح الجو التركي سلسلة غارات``: the subject of a light verb before the noun."""
+        toks = sa.toks
+        k, words = i - 1, 0
+        while k >= 0 and words < 8:
+            t = toks[k]
+            if self._is_boundary(t):
+                return None
+            if t.is_word and word_keys(t.norm) & self.light:
+                between = [a for a in sa.actors if k < a.first and a.last < i and a.prep is None and not a.place_only]
+                if between:
+                    return between[0]
+                return self._left_subject(sa, k)
+            if t.is_word:
+                words += 1
+            k -= 1
+        return None
+
+    def _exposed_target(self, sa: SentenceActors, i: int) -> Actor | None:
+        """``تعرضت قافلته لهجوم``، ``تعرض السفير لمحاولة اغتيال``: who suffered the attack."""
+        toks = sa.toks
+        k = i - 1
+        words = 0
+        while k >= 0 and words < 5:
+            t = toks[k]
+            if t.is_word and word_keys(t.norm) & self.exposed:
+                right = [a for a in sa.actors if k < a.first < i and a.prep is None]
+                return right[0] if right else self._left_subject(sa, k)
+            if self._is_boundary(t):
+                return None
+            if t.is_word:
+                words += 1
+            k -= 1
+        return None
+
+    def _agent(self, sa: SentenceActors, end: int) -> Actor | None:
+        """``من قبل X``، ``على يد X`` after a trigger."""
+        toks = sa.toks
+        words = [k for k in range(end + 1, min(len(toks), end + 10)) if toks[k].is_word]
+        for p in self.agent:
+            n = len(p)
+            for s in range(len(words) - n + 1):
+                if all(p[j] in word_keys(toks[words[s + j]].norm) for j in range(n)):
+                    after = words[s + n - 1] + 1
+                    a = sa.starting.get(after)
+                    if a is not None and not a.place_only:
+                        return a
+                    last = toks[words[s + n - 1]]
+                    cov = sa.covering.get(words[s + n - 1])
+                    if cov is not None and cov.first == words[s + n - 1] and last.norm.startswith("بيد"):
+                        return cov
+        return None
+
+    # -- the two kinds of trigger ---------------------------------------------------------------
+
+    def find(self, sa: SentenceActors, hit: Hit, lex_hits: dict[int, Hit]) -> Arguments:
+        if hit.trigger.is_verb:
+            return self._verb(sa, hit)
+        return self._noun(sa, hit, lex_hits)
+
+    def _verb(self, sa: SentenceActors, hit: Hit) -> Arguments:
+        f = hit.trigger.frame
+        v, end = hit.anchor, hit.tokens[-1]
+        stop = f.tgt_preps | f.src_preps
+        left = self._left_subject(sa, v)
+        subject = left if left is not None else self._right_subject(sa, v + 1, stop)
+        target: Actor | None = None
+        source_by_prep: Actor | None = None
+        if f.src_preps:
+            source_by_prep = self._prep_target(sa, v + 1, f.src_preps, False)
+        if f.tgt_preps:
+            target = self._prep_target(sa, v + 1, f.tgt_preps, hit.trigger.type == "CONSULT")
+            if target is None and hit.trigger.type in _COMPLEMENT_TYPES:
+                target = self._complement_actor(sa, end + 1, f.tgt_preps)
+        if target is None and not f.intransitive:
+            after = subject.last + 1 if subject is not None and subject.first > v else end + 1
+            target = self._direct_object(sa, after, subject)
+        if subject is not None and target is not None and target.group == subject.group:
+            target = None
+        return self._assemble(sa, hit, subject, target, source_by_prep)
+
+    def _noun(self, sa: SentenceActors, hit: Hit, lex_hits: dict[int, Hit]) -> Arguments:
+        f = hit.trigger.frame
+        i, end = hit.anchor, hit.tokens[-1]
+        source: Actor | None = None
+        target: Actor | None = None
+        gen = self._genitive(sa, end)
+        pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type == "CONSULT") if f.tgt_preps else None
+        if gen is not None:
+            if gen.entity_type == "ADJ" or f.genitive == "src" or (f.genitive == "either" and pp_target is not None):
+                source = gen  # قصف جوي تركي، زيارة وزير الخارجية، دعم طهران لنظام الأسد
+            else:
+                target = gen  # مقتل جنديين، دعم أصدقائنا
+        rel_src, _ = self._relative_source(sa, end, lex_hits)
+        if source is None:
+            source = rel_src or self._agent(sa, end) or self._light_verb_source(sa, i)
+        if f.src_preps and source is None:
+            source = self._prep_target(sa, end + 1, f.src_preps, False)
+        if target is None and f.tgt_preps:
+            target = pp_target
+            if target is None and hit.trigger.type in _COMPLEMENT_TYPES:
+                target = self._complement_actor(sa, end + 1, f.tgt_preps)
+        if target is None and hit.trigger.type == "ASSAULT":
+            target = self._exposed_target(sa, i)
+        if f.accusation and target is None:
+            target = self._left_subject(sa, i)
+        if source is not None and target is not None and source.group == target.group and source is not target:
+            pass
+        return self._assemble(sa, hit, source, target, None)
+
+    def _assemble(
+        self, sa: SentenceActors, hit: Hit, subject: Actor | None, target: Actor | None, by_prep: Actor | None
+    ) -> Arguments:
+        f = hit.trigger.frame
+        source = subject
+        if f.swap:
+            source, target = (by_prep or target), subject
+        elif by_prep is not None and source is None:
+            source = by_prep
+        sources = sa.group(source) if source is not None else ()
+        targets = sa.group(target) if target is not None else ()
+        if f.symmetric and len(sources) > 1 and not targets:
+            first, *others = sources
+            return Arguments((first,) * len(others), tuple(others), pair=True)
+        if source is not None and target is None and targets == () and f.tgt_preps & {"بين"}:
+            pass
+        if target is not None and source is None and "بين" in f.tgt_preps and len(targets) > 1 and target.prep == "بين":
+            first, *others = targets
+            return Arguments((first,) * len(others), tuple(others), pair=True)
+        return Arguments(tuple(sources), tuple(targets))

@@ -1,0 +1,426 @@
+"""The events stage: triggers → guards → arguments → one event per (type, source, target).
+
+Per sentence with a trigger (most sentences have none and cost one dictionary lookup per word):
+the trigger's modality decides whether and as what it is coded (:mod:`.guards`, ``types.tsv``);
+its source and target come from :mod:`.arguments`; coordinated actors give one event each;
+the place is a linked place named with في near the trigger, the date the nearest resolved date
+of the sentence.  Over the article, one event is kept per (type, source actor, target actor): the
+first mention, with the count of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from marsad.document import Document, Event, Mention, Place, Quote, Sentence, Span, Token
+
+from .actors import Actor, ActorFinder
+from .arguments import ArgumentFinder, Arguments, SentenceActors
+from .guards import FUTURE, INTENT, REAL, REFUSED, Guards
+from .lexicon import Lexicon, word_keys
+from .match import Hit, find_triggers
+
+__all__ = ["EventCoder", "EVIDENCE_WORDS"]
+
+EVIDENCE_WORDS = 15
+_MAX_TRIGGERS = 4  # triggers coded per sentence, best first
+
+DateFinder = Callable[[str, "dt.date | None", int, int], list]
+
+
+@lru_cache(maxsize=1)
+def _date_finder() -> DateFinder | None:
+    try:
+        module = importlib.import_module("marsad.text.dates")
+    except ModuleNotFoundError:
+        return None
+    return getattr(module, "find_dates", None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """An event before ids and deduplication."""
+
+    type: str
+    mode: str | None
+    cameo: str | None
+    sentence: int
+    trigger: Span
+    source: Mention | None
+    target: Mention | None
+    location: Place | None
+    date: dt.date | None
+    confidence: float
+    evidence: Span
+
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.type, _actor_key(self.source), _actor_key(self.target))
+
+
+def _actor_key(m: Mention | None) -> str | None:
+    if m is None:
+        return None
+    return m.actor or m.country
+
+
+class EventCoder:
+    """The ``events`` stage (see module docs); build it with :func:`marsad.events.load_events`."""
+
+    name = "events"
+    requires = ("tokens", "sentences", "entities", "quotes")
+    provides = ("events",)
+
+    def __init__(self, lexicon: Lexicon, actors: ActorFinder | None = None):
+        self.lex = lexicon
+        self.guards = Guards(lexicon)
+        self.args = ArgumentFinder(lexicon)
+        self.actors = actors if actors is not None else ActorFinder(lexicon.cue_words("preposition"))
+        self.modes = lexicon.modes
+        self.policies = lexicon.policies
+
+    def __call__(self, doc: Document) -> Document:
+        return doc.replace(events=tuple(self.code(doc)))
+
+    # -- the article ---------------------------------------------------------------------------
+
+    def code(self, doc: Document) -> list[Event]:
+        drafts: list[_Draft] = []
+        ents = sorted(doc.entities, key=lambda e: e.start)
+        ent_starts = [e.start for e in ents]
+        roles = self.actors.role_mentions(doc)
+        role_starts = [m.start for m in roles]
+        unconfirmed: set[int] = set()
+        topic: Mention | None = None
+        for si, s in enumerate(doc.sentences):
+            toks = doc.tokens[s.first_token : s.last_token]
+            hits = find_triggers(self.lex, toks)
+            at = self.guards.sentence_uncertain(toks)
+            if at is not None:
+                unconfirmed.add(si)
+                if at <= 3 and si > 0:
+                    unconfirmed.add(si - 1)
+                    drafts = [d for d in drafts if d.sentence != si - 1]
+            if not hits or si in unconfirmed:
+                continue
+            lo, hi = bisect_left(ent_starts, s.start), bisect_left(ent_starts, s.end)
+            rlo, rhi = bisect_left(role_starts, s.start), bisect_left(role_starts, s.end)
+            sa = SentenceActors(toks, self.actors.find(doc, toks, ents[lo:hi], roles[rlo:rhi]))
+            found = self._sentence(doc, si, s, toks, sa, hits, topic)
+            if found:
+                drafts.extend(found)
+                with_source = [d.source for d in found if d.source is not None]
+                if with_source:
+                    topic = with_source[-1]
+        return self._dedupe(drafts)
+
+    def _dedupe(self, drafts: list[_Draft]) -> list[Event]:
+        kept: dict[tuple[str, str | None, str | None], int] = {}
+        events: list[tuple[_Draft, int]] = []
+        for d in drafts:
+            k = d.key()
+            if k in kept:
+                d0, n = events[kept[k]]
+                events[kept[k]] = (d0, n + 1)
+            else:
+                kept[k] = len(events)
+                events.append((d, 1))
+        events.sort(key=lambda x: (x[0].trigger.start, x[0].type))
+        out: list[Event] = []
+        for n, (d, mentions) in enumerate(events, 1):
+            out.append(
+                Event(
+                    id=f"v{n}",
+                    type=d.type,
+                    sentence=d.sentence,
+                    trigger=d.trigger,
+                    mode=d.mode,
+                    cameo=d.cameo,
+                    source=d.source,
+                    target=d.target,
+                    location=d.location,
+                    date=d.date,
+                    confidence=round(d.confidence, 3),
+                    evidence=d.evidence,
+                    mentions=mentions,
+                )
+            )
+        return out
+
+    # -- one sentence ----------------------------------------------------------------------------
+
+    def _sentence(
+        self,
+        doc: Document,
+        si: int,
+        s: Sentence,
+        toks: Sequence[Token],
+        sa: SentenceActors,
+        hits: list[Hit],
+        topic: Mention | None,
+    ) -> list[_Draft]:
+        by_anchor = {h.anchor: h for h in hits}
+        quote = _quote_at(doc.quotes, toks[hits[0].anchor].start) if doc.quotes else None
+        drafts: list[_Draft] = []
+        donated: dict[str, str] = {}  # type -> a specific mode from a trigger coded without arguments
+        ranked = sorted(hits, key=lambda h: -h.trigger.confidence)[:_MAX_TRIGGERS]
+        for hit in sorted(ranked, key=lambda h: h.anchor):
+            t = hit.trigger
+            modality = self.guards.modality(toks, hit)
+            ptype = self._coded_type(t.type, modality, t.frame.future_only)
+            if ptype is None:
+                continue
+            if t.frame.past_only and hit.trigger.form.startswith("imp"):
+                continue
+            if _inside_name(sa, hit):
+                continue
+            args = self.args.find(sa, hit, by_anchor)
+            q = _quote_at(doc.quotes, toks[hit.anchor].start) if quote is not None or doc.quotes else None
+            sources = [a.mention for a in args.sources]
+            targets = [_as_target(a, t.type) for a in args.targets]
+            if not sources and t.frame.actor:
+                sources = [Mention(toks[hit.anchor].start, toks[hit.tokens[-1]].end, _text(doc, toks, hit), actor=t.frame.actor, country=t.frame.actor[:3])]
+            if not sources and q is not None and q.speaker is not None and self.guards.first_person_subject(toks, hit):
+                sources = [_speaker(doc, q.speaker)]
+            if not sources and q is None and topic is not None and t.is_verb and _clause_initial(toks, hit.anchor):
+                sources = [topic]
+            if not self._enough(ptype, t.frame.requires_actor, sources, targets):
+                if ptype == t.type and t.mode:
+                    donated.setdefault(ptype, t.mode)
+                continue
+            drafts.extend(self._drafts(doc, si, s, toks, sa, hit, ptype, args, sources, targets, q, modality))
+        if donated:  # بحث أوباما ونظيره خلال اتصال هاتفي: the call says how they met
+            drafts = [
+                replace(d, mode=donated[d.type]) if d.type in donated and d.mode in (None, "meet") else d
+                for d in drafts
+            ]
+        return _merge_same_type(drafts)
+
+    def _coded_type(self, ptype: str, modality: str, future_only: bool) -> str | None:
+        policy = self.policies.get(ptype)
+        if future_only:
+            return ptype if modality in (FUTURE, INTENT) else None
+        if modality == REAL:
+            return ptype
+        if policy is None:
+            return None
+        if modality in (FUTURE, INTENT):
+            return policy.future
+        if modality == REFUSED:
+            return policy.refused
+        return None
+
+    def _enough(self, ptype: str, requires_actor: bool, sources: list[Mention], targets: list[Mention]) -> bool:
+        policy = self.policies.get(ptype)
+        needs = policy.needs if policy is not None else "-"
+        has_src = any(_actor_key(m) for m in sources)
+        has_tgt = any(_actor_key(m) for m in targets)
+        if needs == "target" and not targets:
+            return False
+        if (needs == "actor" or requires_actor) and not (has_src or has_tgt):
+            return False
+        return True
+
+    def _drafts(
+        self,
+        doc: Document,
+        si: int,
+        s: Sentence,
+        toks: Sequence[Token],
+        sa: SentenceActors,
+        hit: Hit,
+        ptype: str,
+        args: Arguments,
+        sources: list[Mention],
+        targets: list[Mention],
+        quote: Quote | None,
+        modality: str,
+    ) -> list[_Draft]:
+        t = hit.trigger
+        trigger = doc.span(toks[hit.anchor].start, toks[hit.tokens[-1]].end)
+        if t.rest and any(alt == ("_",) for alt in t.rest):
+            trigger = doc.span(toks[hit.tokens[-1]].start, toks[hit.tokens[-1]].end) if t.type in ("ACCUSE", "SUPPORT") else doc.span(toks[hit.anchor].start, toks[hit.anchor].end)
+        mode = t.mode if ptype == t.type else None
+        if mode is None and ptype == t.type:
+            mode = self._mode(toks, hit, ptype)
+        cameo = t.cameo if ptype == t.type else _FUTURE_CAMEO.get(ptype)
+        used = {a.group for a in args.sources} | {a.group for a in args.targets}
+        location = self._location(doc, toks, sa, hit, used, args)
+        date = self._date(doc, s, trigger.start)
+        conf = t.confidence + (0.1 if any(_actor_key(m) for m in sources) else 0.0)
+        conf += 0.05 if any(_actor_key(m) for m in targets) else 0.0
+        if quote is not None:
+            conf -= 0.1
+        if modality != REAL:
+            conf -= 0.1
+        conf = max(0.05, min(0.95, conf))
+        if args.pair:
+            pairs = list(zip(sources, targets))
+        else:
+            pairs = [(src, tgt) for src in (sources or [None]) for tgt in (targets or [None])]
+        out: list[_Draft] = []
+        for src, tgt in pairs:
+            ev = _evidence(doc, toks, hit, [a for a in sa.actors if _is(a, src) or _is(a, tgt)])
+            out.append(_Draft(ptype, mode, cameo, si, trigger, src, tgt, location, date, conf, ev))
+        return out
+
+    def _mode(self, toks: Sequence[Token], hit: Hit, ptype: str) -> str | None:
+        cues = self.modes.get(ptype)
+        if not cues:
+            return None
+        lo, hi = max(0, hit.anchor - 4), min(len(toks), hit.tokens[-1] + 5)
+        keys: set[str] = set()
+        for k in range(lo, hi):
+            if toks[k].is_word:
+                keys |= word_keys(toks[k].norm)
+        for mode, words in cues:
+            if keys & words:
+                return mode
+        return None
+
+    def _location(
+        self, doc: Document, toks: Sequence[Token], sa: SentenceActors, hit: Hit, used: set[int], args: Arguments
+    ) -> Place | None:
+        best: tuple[int, Actor] | None = None
+        for a in sa.actors:
+            if not a.place or a.group in used or not _in_phrase(toks, a):
+                continue
+            d = a.first - hit.tokens[-1] if a.first > hit.anchor else (hit.anchor - a.last) + 3
+            if best is None or d < best[0]:
+                best = (d, a)
+        if best is None and hit.trigger.type == "CONSULT":
+            for a in args.targets:
+                if a.place:
+                    best = (0, a)
+                    break
+        if best is None:
+            return None
+        m = best[1].mention
+        lat, lon = self.actors.coordinates(m.kb)
+        return Place(m.start, m.end, m.text, m.entity, m.name_en, m.country, lat, lon)
+
+    def _date(self, doc: Document, s: Sentence, at: int) -> dt.date | None:
+        find = _date_finder()
+        if find is None:
+            return None
+        best: tuple[int, dt.date] | None = None
+        for d in find(doc.text, doc.published, s.start, s.end):
+            if d.value is None or d.precision != "day":
+                continue
+            dist = abs(d.start - at)
+            if best is None or dist < best[0]:
+                best = (dist, d.value)
+        return best[1] if best else None
+
+
+_FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
+
+
+def _in_phrase(toks: Sequence[Token], a: Actor) -> bool:
+    """Is a place named as where something happens (``في حلب``، ``في محيط مدينة حلب``، ``بغزة``)?"""
+    if a.prep in ("في", "ب"):
+        return True
+    k, words = a.first - 1, 0
+    while k >= 0 and words < 3:
+        t = toks[k]
+        if t.is_word:
+            if t.norm == "في":
+                return True
+            words += 1
+        k -= 1
+    return False
+
+
+def _is(a: Actor, m: Mention | None) -> bool:
+    return m is not None and a.mention.start <= m.start < a.mention.end
+
+
+def _text(doc: Document, toks: Sequence[Token], hit: Hit) -> str:
+    return doc.text[toks[hit.anchor].start : toks[hit.tokens[-1]].end]
+
+
+def _as_target(a: Actor, ptype: str) -> Mention:
+    """A visited city stands for its country (``زيارة الى موسكو`` → RUS)."""
+    m = a.mention
+    if a.place_only and m.country:
+        return replace(m, actor=m.country)
+    return m
+
+
+def _speaker(doc: Document, sp: Mention) -> Mention:
+    if sp.actor or sp.entity is None:
+        return sp
+    for e in doc.entities:
+        if e.id == sp.entity:
+            return replace(sp, actor=e.actor, country=e.country, kb=e.kb, name_en=e.name_en)
+    return sp
+
+
+def _quote_at(quotes: Sequence[Quote], offset: int) -> Quote | None:
+    for q in quotes:
+        if q.start <= offset < q.end:
+            return q
+    return None
+
+
+def _inside_name(sa: SentenceActors, hit: Hit) -> bool:
+    """A trigger word inside an organisation's or person's name (``التجمع اليمني للإصلاح``)."""
+    a = sa.covering.get(hit.anchor)
+    return a is not None and a.entity_type in ("ORG", "PER", "LOC") and not hit.trigger.frame.actor
+
+
+def _clause_initial(toks: Sequence[Token], i: int) -> bool:
+    """Does the verb open its sentence or clause (``وشدد على ...``), so its subject is the topic?"""
+    k = i - 1
+    while k >= 0 and not toks[k].is_word:
+        if toks[k].text in ".،,؛;:":
+            return True
+        k -= 1
+    return k < 0
+
+
+def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Actor]) -> Span:
+    """At most EVIDENCE_WORDS consecutive words covering the trigger and as much of its arguments."""
+    words = [k for k, t in enumerate(toks) if t.is_word]
+    if not words:
+        return doc.span(toks[hit.anchor].start, toks[hit.tokens[-1]].end)
+    pos = {k: n for n, k in enumerate(words)}
+
+    def wpos(k: int) -> int:
+        while k not in pos and k > 0:
+            k -= 1
+        return pos.get(k, 0)
+
+    t0, t1 = wpos(hit.anchor), wpos(hit.tokens[-1])
+    lo, hi = t0, t1
+    for a in args:
+        lo, hi = min(lo, wpos(a.first)), max(hi, wpos(a.last))
+    while hi - lo + 1 > EVIDENCE_WORDS:
+        if (t0 - lo) > (hi - t1):
+            lo += 1
+        else:
+            hi -= 1
+    lo, hi = min(lo, t0), max(hi, min(t1, lo + EVIDENCE_WORDS - 1))
+    return doc.span(toks[words[lo]].start, toks[words[hi]].end)
+
+
+def _merge_same_type(drafts: list[_Draft]) -> list[_Draft]:
+    """Within a sentence, an event of a type whose arguments another one of the type covers is that one."""
+    out: list[_Draft] = []
+    for d in drafts:
+        covered = False
+        for o in drafts:
+            if o is d or o.type != d.type:
+                continue
+            ks, kt = _actor_key(d.source), _actor_key(d.target)
+            os_, ot = _actor_key(o.source), _actor_key(o.target)
+            if (ks is None or ks == os_) and (kt is None or kt == ot) and (ks, kt) != (os_, ot):
+                covered = True
+                break
+        if not covered:
+            out.append(d)
+    return out

@@ -1,0 +1,242 @@
+"""The events stage: lexicon, guards, arguments, deduplication, and the seed article end to end."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pytest
+
+from marsad.document import Document, Entity, Mention, Quote, Sentence, Token
+from marsad.events import EventCoder, Lexicon, load_events
+from marsad.events.actors import ActorFinder
+from marsad.events.lexicon import readings
+from marsad.events.match import find_triggers
+from marsad.text.normalize import match_form
+
+# -- building documents by hand (independent of the tokenizer, NER and linker) --------------------
+
+_TOKEN = re.compile(r"[\w\u0600-\u06ff]+|[^\s\w]", re.UNICODE)
+_PROCLITICS = ("وال", "بال", "لل", "وب", "ول", "ال", "و", "ب", "ل", "ف")
+
+
+def _tokens(text: str) -> list[Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        w = m.group()
+        kind = "arabic" if re.match(r"[\u0600-\u06ff]", w) else ("number" if w.isdigit() else "punct")
+        if kind == "punct" and w.isalpha():
+            kind = "latin"
+        out.append(Token(m.start(), m.end(), w, kind, match_form(w), m.start(), m.end(), match_form(w)))
+    return out
+
+
+def make_doc(
+    text: str,
+    entities: Sequence[tuple[str, str, str | None, str | None]] = (),
+    quotes: Sequence[tuple[str, str | None, str | None]] = (),
+) -> Document:
+    """A document with one sentence per line, entities ``(surface, type, actor, country)`` found
+    by their first occurrence after the previous one, quotes ``(text, speaker surface, actor)``."""
+    toks = _tokens(text)
+    sents = []
+    pos = 0
+    for line in text.split("\n"):
+        start = text.index(line, pos)
+        end = start + len(line)
+        pos = end
+        idx = [i for i, t in enumerate(toks) if start <= t.start < end]
+        if idx:
+            sents.append(Sentence(start, end, line, idx[0], idx[-1] + 1))
+    ents = []
+    at = 0
+    for n, (surface, etype, actor, country) in enumerate(entities, 1):
+        s = text.index(surface, at)
+        ents.append(Entity(f"e{n}", s, s + len(surface), surface, etype, actor=actor, country=country))
+        at = s + 1
+    qs = []
+    for n, (qtext, speaker, actor) in enumerate(quotes, 1):
+        s = text.index(qtext)
+        sp = None
+        if speaker is not None:
+            p = text.index(speaker)
+            sp = Mention(p, p + len(speaker), speaker, actor=actor, country=actor[:3] if actor else None)
+        qs.append(Quote(f"q{n}", s, s + len(qtext), qtext, True, speaker=sp))
+    return Document(text=text, tokens=tuple(toks), sentences=tuple(sents), entities=tuple(ents), quotes=tuple(qs))
+
+
+@pytest.fixture(scope="module")
+def coder() -> EventCoder:
+    lex = Lexicon.load()
+    return EventCoder(lex, ActorFinder(lex.cue_words("preposition"), roles=lambda doc: (), kb=None))
+
+
+def summary(doc: Document) -> list[tuple[str, str | None, str | None]]:
+    def code(m: Mention | None) -> str | None:
+        return None if m is None else (m.actor or m.country)
+
+    return [(v.type, code(v.source), code(v.target)) for v in doc.events]
+
+
+# -- the lexicon ----------------------------------------------------------------------------------
+
+
+def test_stage_contract() -> None:
+    stage = load_events()
+    assert stage.name == "events"
+    assert stage.requires == ("tokens", "sentences", "entities", "quotes")
+    assert stage.provides == ("events",)
+    assert load_events() is stage
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [("والهجوم", "هجوم"), ("بزيارة", "زياره"), ("سيزور", "يزور"), ("زيارته", "زياره"), ("للهجوم", "هجوم")],
+)
+def test_readings_strip_clitics(word: str, key: str) -> None:
+    assert key in {r.key for r in readings(match_form(word))}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ptype"),
+    [
+        ("طلب الوزير من نظيره", "REQUEST"),
+        ("اجرى مكالمة هاتفية مع لافروف", "CONSULT"),
+        ("تظاهر الاف الاسرائيليين في تل ابيب", "PROTEST"),
+        ("قتلت القوات الاميركية 11 مسلحا", "ASSAULT"),
+        ("اعتقلت الشرطة ستة أشخاص", "COERCE"),
+        ("ندد الوزير بالهجوم", "ACCUSE"),
+    ],
+)
+def test_triggers_found(sentence: str, ptype: str) -> None:
+    lex = Lexicon.load()
+    types = {h.trigger.type for h in find_triggers(lex, _tokens(sentence))}
+    assert ptype in types
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["ويحترم الطرفان وقف اطلاق النار", "قال المصدر الذي طلب عدم كشف اسمه", "وصل الوفد فجر امس", "رافضاً التعليق على ذلك"],
+)
+def test_blocked_phrases_are_not_triggers(sentence: str) -> None:
+    lex = Lexicon.load()
+    assert find_triggers(lex, _tokens(sentence)) == []
+
+
+def test_every_type_has_triggers_and_a_policy() -> None:
+    lex = Lexicon.load()
+    types = {t.type for entries in lex.triggers.values() for t in entries} - {"-"}
+    assert len(types) == 16
+    assert set(lex.policies) == types
+
+
+# -- arguments ------------------------------------------------------------------------------------
+
+
+def test_verb_initial_subject_and_prepositional_target(coder: EventCoder) -> None:
+    doc = make_doc(
+        "طلب وزير الخارجية جون كيري الجمعة من سيرغي لافروف ممارسة ضغوط على دمشق",
+        [("جون كيري", "PER", "USAGOV", "USA"), ("سيرغي لافروف", "PER", "RUSGOV", "RUS"), ("دمشق", "LOC", "SYRGOV", "SYR")],
+    )
+    assert summary(coder(doc)) == [("REQUEST", "USAGOV", "RUSGOV")]
+
+
+def test_subject_before_verb_and_nominal_call(coder: EventCoder) -> None:
+    doc = make_doc("وقال المتحدث ان كيري اجرى مكالمة هاتفية مع لافروف", [("كيري", "PER", "USAGOV", "USA"), ("لافروف", "PER", "RUSGOV", "RUS")])
+    events = coder(doc).events
+    assert summary(coder(doc)) == [("CONSULT", "USAGOV", "RUSGOV")]
+    assert events[0].mode == "phone"
+    assert events[0].evidence is not None and "مكالمة هاتفية مع لافروف" in events[0].evidence.text
+
+
+def test_relative_clause_gives_the_attacker(coder: EventCoder) -> None:
+    doc = make_doc(
+        'وكانت الولايات المتحدة اعربت الخميس عن "قلقها الشديد" حيال "الهجوم" الذي تشنه القوات السورية في محيط مدينة حلب',
+        [("الولايات المتحدة", "LOC", "USA", "USA"), ("القوات السورية", "ORG", "SYRMIL", "SYR"), ("حلب", "LOC", None, "SYR")],
+    )
+    got = summary(coder(doc))
+    assert ("ASSAULT", "SYRMIL", None) in got
+    assert ("ACCUSE", "USA", "SYRMIL") in got
+    assault = next(v for v in coder(doc).events if v.type == "ASSAULT")
+    assert assault.location is not None and assault.location.text == "حلب"
+
+
+def test_coordinated_targets_give_one_event_each(coder: EventCoder) -> None:
+    doc = make_doc(
+        "تزامنا مع زيارة وزير الخارجية الإيراني للكويت وقطر والعراق",
+        [("وزير الخارجية الإيراني", "PER", "IRNGOV", "IRN"), ("لكويت", "LOC", "KWT", "KWT"), ("قطر", "LOC", "QAT", "QAT"), ("العراق", "LOC", "IRQ", "IRQ")],
+    )
+    assert summary(coder(doc)) == [("CONSULT", "IRNGOV", "KWT"), ("CONSULT", "IRNGOV", "QAT"), ("CONSULT", "IRNGOV", "IRQ")]
+
+
+def test_counterpart_and_symmetric_call() -> None:
+    text = "بحث أوباما ونظيره التركي أردوغان خلال اتصال هاتفي الأربعاء الحرب في سوريا"
+    at = text.index("نظيره التركي")
+    role = Mention(at, at + len("نظيره التركي"), "نظيره التركي", actor="TURGOV", country="TUR")
+    lex = Lexicon.load()
+    coder = EventCoder(lex, ActorFinder(lex.cue_words("preposition"), roles=lambda doc: (role,), kb=None))
+    doc = make_doc(text, [("أوباما", "PER", "USAGOV", "USA"), ("أردوغان", "PER", None, None), ("سوريا", "LOC", "SYR", "SYR")])
+    events = coder(doc).events
+    assert [(v.type, v.mode) for v in events] == [("CONSULT", "phone")]
+    assert summary(coder(doc)) == [("CONSULT", "USAGOV", "TURGOV")]
+
+
+# -- guards ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "لم يلتق كيري لافروف",
+        "نفى كيري ان يكون التقى لافروف",
+        "من المقرر ان يلتقي كيري لافروف",
+        "تم تأجيل زيارة كيري الى موسكو",
+        "اذا التقى كيري لافروف فسيكون ذلك مهما",
+        "سيزور كيري موسكو",
+    ],
+)
+def test_unrealised_meetings_are_not_consult(coder: EventCoder, sentence: str) -> None:
+    ents = [(w, "PER", a, a[:3]) for w, a in (("كيري", "USAGOV"), ("لافروف", "RUSGOV")) if w in sentence]
+    if "موسكو" in sentence:
+        ents.append(("موسكو", "LOC", None, "RUS"))
+    doc = make_doc(sentence, ents)
+    assert [v for v in coder(doc).events if v.type == "CONSULT"] == []
+
+
+def test_future_support_is_agree_and_refusal_is_reject(coder: EventCoder) -> None:
+    doc = make_doc(
+        "قال خامنئي إننا لا نتفاوض مع الولايات المتحدة\nوأضاف: لن نكف عن دعم شعوب فلسطين",
+        [("خامنئي", "PER", "IRNGOV", "IRN"), ("الولايات المتحدة", "LOC", "USA", "USA"), ("فلسطين", "LOC", "PSE", "PSE")],
+        quotes=[("إننا لا نتفاوض مع الولايات المتحدة", "خامنئي", "IRNGOV"), ("لن نكف عن دعم شعوب فلسطين", "خامنئي", "IRNGOV")],
+    )
+    got = summary(coder(doc))
+    assert ("REJECT", "IRNGOV", "USA") in got
+    assert ("AGREE", "IRNGOV", "PSE") in got
+
+
+def test_unconfirmed_report_is_not_coded(coder: EventCoder) -> None:
+    doc = make_doc(
+        "اطلعنا على تقارير تفيد بان الجنرال سليماني سافر إلى روسيا.\nلست في موقع لتأكيد ما اذا كان هذا صحيحا",
+        [("سليماني", "PER", "IRNMIL", "IRN"), ("روسيا", "LOC", "RUS", "RUS")],
+    )
+    assert coder(doc).events == ()
+
+
+def test_one_event_per_type_source_target(coder: EventCoder) -> None:
+    doc = make_doc(
+        "هاجمت القوات السورية مدينة حلب\nوقالت المصادر ان القوات السورية هاجمت مدينة حلب مجددا",
+        [("القوات السورية", "ORG", "SYRMIL", "SYR"), ("حلب", "LOC", None, "SYR"), ("القوات السورية", "ORG", "SYRMIL", "SYR"), ("حلب", "LOC", None, "SYR")],
+    )
+    events = coder(doc).events
+    assert [(v.id, v.type, v.mentions) for v in events] == [("v1", "ASSAULT", 2)]
+    assert events[0].sentence == 0
+
+
+def test_evidence_is_at_most_fifteen_words(coder: EventCoder) -> None:
+    text = "طلب وزير الخارجية " + " ".join(["الكبير"] * 20) + " جون كيري من لافروف"
+    doc = make_doc(text, [("جون كيري", "PER", "USAGOV", "USA"), ("لافروف", "PER", "RUSGOV", "RUS")])
+    for v in coder(doc).events:
+        assert v.evidence is not None
+        assert len(v.evidence.text.split()) <= 15
+        assert doc.text[v.evidence.start : v.evidence.end] == v.evidence.text
+        assert v.evidence.start <= v.trigger.start and v.trigger.end <= v.evidence.end
