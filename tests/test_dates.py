@@ -79,6 +79,13 @@ def one(text: str, published: dt.date | None = TUE) -> DateMention:
         ("في ديسمبر", "ديسمبر", dt.date(2014, 12, 1), "absolute", "month"),
         ("في أغسطس", "أغسطس", dt.date(2015, 8, 1), "absolute", "month"),
         ("سبتمبر المقبل", "سبتمبر المقبل", dt.date(2015, 9, 1), "absolute", "month"),
+        (
+            "في حزيران (يونيو) من العام الماضي،",
+            "حزيران (يونيو) من العام الماضي",
+            dt.date(2014, 6, 1),
+            "absolute",
+            "month",
+        ),
         ("الشهر الجاري", "الشهر الجاري", dt.date(2015, 8, 1), "relative", "month"),
         # day and month without a year: the latest such date at most FUTURE_DAYS after publication
         ("يوم 14 أغسطس", "14 أغسطس", dt.date(2015, 8, 14), "absolute", "day"),

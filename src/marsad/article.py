@@ -30,7 +30,7 @@ from importlib import resources
 
 from marsad.document import Header, Span
 from marsad.text.dates import find_dates
-from marsad.text.normalize import match_form, strip_marks
+from marsad.text.normalize import DELETED, match_form
 
 __all__ = ["SourceInfo", "lookup_source", "parse_header", "split_paragraphs"]
 
@@ -64,12 +64,12 @@ def _word_key(word: str) -> str:
     return match_form(word.strip(_QUOTES + "()،,.:"))
 
 
-_ALEFS = str.maketrans("أإآٱ", "اااا")
+_ALEFS = {**str.maketrans("أإآٱ", "اااا"), **{cp: None for cp in DELETED}}  # and no diacritics
 
 
 def _stop_key(word: str) -> str:
     """Stop words keep ى apart from ي: على is a particle, علي a name."""
-    return strip_marks(word.strip(_QUOTES + "()،,.:")).translate(_ALEFS)
+    return word.strip(_QUOTES + "()،,.:").translate(_ALEFS)
 
 
 _SOURCES = {_source_key(r[0]): SourceInfo(r[1], r[2], r[3], r[4]) for r in _rows("sources.tsv")}
@@ -344,7 +344,7 @@ def _colon_header(text: str, s: int, colon: int, e: int) -> Header | None:
         if after.source is not None:
             parts.append(after)
             body = q.end()
-    rest = text[body:e].split()
+    rest = text[body : min(e, body + 60)].split()
     if 0 < len(rest) <= 3 and e < len(text) and _place_score(text, *_trim(text, body, e)) == 1:
         body = e  # بيروت: كارولين عاكوم, the reporter's name on the rest of the line
     return _decide(parts, _next_text(text, body), "colon")
@@ -401,7 +401,7 @@ def _header_in_line(text: str, s: int, e: int) -> Header | None:
         h = _colon_header(text, s, colon, e)
         if h is not None:
             return h
-    if len(text[s:e].split()) <= 7 and e - s <= 70 and (colon < 0 or not text[colon + 1 : e].strip()):
+    if e - s <= 70 and len(text[s:e].split()) <= 7 and (colon < 0 or not text[colon + 1 : e].strip()):
         h = _line_header(text, s, e)
         if h is not None:
             return h
@@ -423,7 +423,7 @@ def parse_header(text: str) -> Header:
         h = _header_in_line(text, s, e)
         if h is not None:
             return h
-        title_like = len(text[s:e].split()) <= 15 and text[e - 1] not in ".:؟?!"
+        title_like = e - s <= 150 and len(text[s:e].split()) <= 15 and text[e - 1] not in ".:؟?!"
         if not first or not title_like:
             break
         first = False

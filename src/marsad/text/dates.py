@@ -210,6 +210,7 @@ _DAY_BEFORE = re.compile(rf"(?<!{_D})({_D}{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?$
 _YEAR_AFTER = re.compile(
     rf"\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سن[ةه]\s+)?({_D}{{4}})(?!{_D})(?:\s*{_era('hera')})?"
 )
+_OF = re.compile(r"\s*(?:من\s+)?")
 _PAIR_GLUE = re.compile(r"\s*[/(\-–]?\s*")
 _CLOSE = re.compile(r"\s*\)")
 _WORD_AFTER = re.compile(r"\s*\(?\s*([^\s\d()،,.:؛]+)")
@@ -402,6 +403,12 @@ def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.
     y = _YEAR_AFTER.match(text, end, hi)
     if y is not None and (entry.hijri or not y.group("hera")):  # not a Gregorian month with a Hijri year
         year, end = _int(y.group(1)), y.end()
+    elif not entry.hijri and published is not None:  # يونيو من العام الماضي
+        of = _OF.match(text, end, hi)
+        r = _LEX_AT_START.match(text, of.end() if of else end, hi)
+        rel = _FORMS[_key(r.group("lex"))][0] if r is not None else None
+        if r is not None and isinstance(rel, _Relative) and rel.unit == "year":
+            year, end = published.year + rel.amount, r.end()
     modifier = ""
     if year is None:
         modifier, end = _modifier(text, end, hi)
