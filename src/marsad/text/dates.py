@@ -137,16 +137,19 @@ def _letter_classes() -> dict[str, str]:
 _CLASSES = _letter_classes()
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def _trie_pattern(keys: Iterable[str]) -> str:
     """One regex alternation for ``keys`` (matching forms), factored as a prefix tree."""
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    trie: _Trie = {}
     for k in keys:
         node = trie
         for ch in k:
             node = node.setdefault(ch, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:  # type: ignore[type-arg]
+    def emit(node: _Trie) -> str:
         branches = []
         for ch in sorted(c for c in node if c):
             atom = r"\s+" if ch == " " else _CLASSES.get(ch, re.escape(ch)) + _MARKS
@@ -204,11 +207,10 @@ _NUMBER = re.compile(
     rf"|(?P<year>{_D}{{3}})(?![{_D[1:-1]}/\-])(?:\s*{_era('hera')})?"
     ")"
 )
-_YEAR_CUE = frozenset(_key(w) for w in ("عام", "العام", "لعام", "وعام", "سنة", "السنة", "لسنة"))
 
 _DAY_BEFORE = re.compile(rf"(?<!{_D})({_D}{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?$")
 _YEAR_AFTER = re.compile(
-    rf"\s*[،,]?\s*(?:من\s+)?(?:(?:ال)?عام\s+|سن[ةه]\s+)?({_D}{{4}})(?!{_D})(?:\s*{_era('hera')})?"
+    rf"\s*[،,]?\s*(?:من\s+)?(?:{_alternatives(_WORDS['year_cue'])}\s+)?({_D}{{4}})(?!{_D})(?:\s*{_era('hera')})?"
 )
 _OF = re.compile(r"\s*(?:من\s+)?")
 _PAIR_GLUE = re.compile(r"\s*[/(\-–]?\s*")
@@ -224,7 +226,7 @@ _SEP_SET = frozenset(" \t\n\r\f\v\u00a0\u2028\u2029" + _SEP.replace("\\s", "").r
 # Atoms: what the pattern finds, before combination
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Piece:
     start: int
     end: int
@@ -438,7 +440,7 @@ def _number_piece(text: str, m: re.Match[str], lo: int) -> _Piece | None:
         return _Piece(start, m.end(), "hijri" if hijri else "absolute", "day", _make_date(y, mo, d, hijri))
     y = _int(text[start : m.end("year")])
     if m.end() == m.end("year"):  # no era: a year only after عام / سنة
-        if _word_key(_WORD_BEFORE.search(text, max(lo, start - 12), start)) not in _YEAR_CUE:
+        if _word_key(_WORD_BEFORE.search(text, max(lo, start - 12), start)) not in _WORDS["year_cue"]:
             return None
         hijri = 1300 <= y <= 1500
     else:
