@@ -31,11 +31,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import resources
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from hijridate import Gregorian, Hijri
 
@@ -70,6 +70,7 @@ def _rows(name: str) -> Iterator[list[str]]:
             yield line.split("\t")
 
 
+@lru_cache(maxsize=50_000)
 def _key(text: str) -> str:
     """The lookup key of a word or phrase: matching form, single spaces."""
     return " ".join(match_form(text).split())
@@ -284,6 +285,20 @@ def _to_hijri(d: dt.date) -> tuple[int, int, int] | None:
     return h.year, h.month, h.day
 
 
+def _in_range(resolve: Callable[..., dt.date | None]) -> Callable[..., dt.date | None]:
+    """Dates pushed past year 1 or 9999 by the arithmetic resolve to None."""
+
+    @wraps(resolve)
+    def guarded(*args: Any) -> dt.date | None:
+        try:
+            return resolve(*args)
+        except (OverflowError, ValueError):
+            return None
+
+    return guarded
+
+
+@_in_range
 def _month_date(
     day: int | None, month: int, year: int | None, hijri: bool, modifier: str, published: dt.date | None
 ) -> dt.date | None:
@@ -320,6 +335,7 @@ def _month_date(
     return max(ok) if ok else None
 
 
+@_in_range
 def _weekday_date(iso: int, modifier: str, published: dt.date | None) -> dt.date | None:
     if published is None:
         return None
@@ -331,6 +347,7 @@ def _weekday_date(iso: int, modifier: str, published: dt.date | None) -> dt.date
     return published - dt.timedelta(days=delta)
 
 
+@_in_range
 def _relative_date(rel: _Relative, published: dt.date | None) -> dt.date | None:
     if published is None:
         return None
@@ -518,7 +535,8 @@ def _combine(text: str, pieces: list[_Piece], hi: int, published: dt.date | None
     return out
 
 
-def _weekday_near(anchor: dt.date, iso: int, future: bool) -> dt.date:
+@_in_range
+def _weekday_near(anchor: dt.date, iso: int, future: bool) -> dt.date | None:
     """Weekday ``iso`` on or before ``anchor`` (on or after it for a future anchor such as غدا).
 
     ``أمس الأربعاء`` in an article dated a Tuesday is read as the Wednesday before: a publication
