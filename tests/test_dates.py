@@ -251,7 +251,10 @@ _ALPHABET = st.sampled_from(
 )
 
 
-@given(st.lists(_ALPHABET, max_size=25).map("".join), st.sampled_from([None, TUE, dt.date(1930, 1, 1), dt.date.min, dt.date.max]))
+@given(
+    st.lists(_ALPHABET, max_size=25).map("".join),
+    st.sampled_from([None, TUE, dt.date(1930, 1, 1), dt.date.min, dt.date.max]),
+)
 def test_never_crashes_and_offsets_are_exact(text: str, published: dt.date | None) -> None:
     mentions = find_dates(text, published)
     last = 0
