@@ -217,7 +217,7 @@ _OF = re.compile(r"\s*(?:من\s+)?")
 _PAIR_GLUE = re.compile(r"\s*[/(\-–]?\s*")
 _CLOSE = re.compile(r"\s*\)")
 _WORD_AFTER = re.compile(r"\s*\(?\s*([^\s\d()،,.:؛]+)")
-_WORD_BEFORE = re.compile(r"([^\s\d()،,.:؛]+)\s*\(?\s*$")
+_NOT_WORD = re.compile(r"[\s\d()،,.:؛]+")
 _GLUE_REL_WEEKDAY = re.compile(r"\s*[،,]?\s*\(?\s*")
 _GLUE_DATES = re.compile(rf"\s*\)?\s*[،,\-–]?\s*(?:{_alternatives(_WORDS['equals'])}\s*)?")
 _SEP_SET = frozenset(" \t\n\r\f\v\u00a0\u2028\u2029" + _SEP.replace("\\s", "").replace("\\", ""))
@@ -243,6 +243,15 @@ def _word_key(m: re.Match[str] | None) -> str:
     if m is None:
         return ""
     w = _key(m.group(1))
+    return w[1:] if len(w) > 2 and w[0] in "وف" and w[1:] in _ROLE_WORDS else w
+
+
+def _word_before(text: str, pos: int, lo: int) -> str:
+    """The key of the word just before ``pos`` (past blanks and an opening parenthesis), or ""."""
+    chunk = text[max(lo, pos - 20) : pos].rstrip().rstrip("(").rstrip()
+    if not chunk or _NOT_WORD.match(chunk[-1]):
+        return ""
+    w = _key(_NOT_WORD.split(chunk)[-1])
     return w[1:] if len(w) > 2 and w[0] in "وف" and w[1:] in _ROLE_WORDS else w
 
 
@@ -377,7 +386,7 @@ def _core_start(text: str, start: int, proclitics: int) -> int:
 def _neighbour_in(text: str, s: int, e: int, lo: int, hi: int, before: str, after: str) -> bool:
     """Whether the word before ``s`` has role ``before`` or the word after ``e`` role ``after``."""
     return (
-        _word_key(_WORD_BEFORE.search(text, max(lo, s - 20), s)) in _WORDS[before]
+        _word_before(text, s, lo) in _WORDS[before]
         or _word_key(_WORD_AFTER.match(text, e, hi)) in _WORDS[after]
     )
 
@@ -432,10 +441,7 @@ def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.
     if year is None:
         modifier, end = _modifier(text, end, hi)
     bare = entry.needs_context and day is None and year is None and not paired and not modifier
-    if (
-        bare
-        and _word_key(_WORD_BEFORE.search(text, max(lo, s - 20), m.start("lex"))) not in _WORDS["month_cue"]
-    ):
+    if bare and _word_before(text, m.start("lex"), lo) not in _WORDS["month_cue"]:
         return None  # مارس the verb, رمضان the name
     value = _month_date(day, entry.month, year, entry.hijri, modifier, published)
     kind = "hijri" if entry.hijri else "absolute"
@@ -457,7 +463,7 @@ def _number_piece(text: str, m: re.Match[str], lo: int) -> _Piece | None:
         return _Piece(start, m.end(), "hijri" if hijri else "absolute", "day", _make_date(y, mo, d, hijri))
     y = _int(text[start : m.end("year")])
     if m.end() == m.end("year"):  # no era: a year only after عام / سنة
-        if _word_key(_WORD_BEFORE.search(text, max(lo, start - 12), start)) not in _WORDS["year_cue"]:
+        if _word_before(text, start, lo) not in _WORDS["year_cue"]:
             return None
         hijri = 1300 <= y <= 1500
     else:
