@@ -1,0 +1,574 @@
+"""The linking stage: entities to knowledge-base entries and actor codes at the article's date.
+
+In order, over one document:
+
+1. each NER entity is matched against the knowledge base's aliases (longest match over the
+   tokens; a longer alias that covers a partial NER span widens it);
+2. aliases NER missed become entities when they are unambiguous enough (see :func:`_worth_adding`);
+3. a person not in the knowledge base is tried by first + last name; an organisation not in it
+   by its role noun (``الخارجية الاميركية`` → USAGOV);
+4. role phrases (``وزير الخارجية الاميركي``، ``نظيره الروسي``، ``القوات الموالية للأسد``) become
+   mentions with actor codes; an institution or a force with a known country becomes an entity;
+   a role phrase next to a person's name (apposition) gives that person a country and sector
+   when the knowledge base does not know them, and takes the person's identity;
+5. short names take the identity of the full name used earlier (``كيري`` → ``جون كيري``);
+6. a country or a capital is an actor (``GOV``) when one of its mentions is not a place
+   (after ``في``، ``إلى``، ``مدينة`` ...), else a bare country code / no actor.
+
+The role mentions are kept in ``Document.meta`` under :data:`MENTIONS` (see :func:`role_mentions`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from marsad.document import Document, Entity, Mention, Token
+from marsad.kb import KBEntry, KnowledgeBase
+
+from .aliases import BARRIER, PhraseIndex, first_forms, skip_letters, token_keys
+from .roles import Body, RoleParser, RolePhrase, entry_country
+from .words import WordClasses, packaged_words
+
+__all__ = ["MENTIONS", "Linker", "role_mentions"]
+
+#: Key of the role mentions in ``Document.meta``.
+MENTIONS = "link.mentions"
+
+# Kinds of entries an alias may add as an entity on its own (one-word aliases).
+_ADD_ONE_WORD = frozenset(
+    {
+        "country",
+        "territory",
+        "capital",
+        "city",
+        "igo",
+        "ngo",
+        "ministry",
+        "institution",
+        "media",
+        "party",
+        "group",
+    }
+)
+# Kinds of entries that are states (their mentions as actors are the government).
+_STATE = frozenset({"country", "territory"})
+_NAME_LINKS = frozenset({"بن", "ابن", "بنت", "ال", "ابو", "ام", "عبد"})
+
+
+@dataclass(slots=True)
+class _Ent:
+    first: int  # key index of the first word
+    last: int  # key index of the last word (inclusive)
+    start: int
+    end: int
+    type: str
+    source: str = "ner"
+    entry: KBEntry | None = None
+    actor: str | None = None
+    country: str | None = None
+    confidence: float | None = None
+    place: bool = True  # every mention so far reads as a place (for countries and capitals)
+    partial: KBEntry | None = None  # an alias found inside the span
+    roles: list[int] = field(default_factory=list)  # role phrases bound to this person
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+
+
+class Linker:
+    """The ``link`` stage over one knowledge base (see the module documentation)."""
+
+    name = "link"
+    requires = ("entities", "tokens")
+    provides = ("entities",)
+
+    def __init__(self, kb: KnowledgeBase, words: WordClasses | None = None):
+        self.kb = kb
+        self.words = words or packaged_words()
+        self.aliases: PhraseIndex[tuple[str, ...]] = PhraseIndex(kb.phrases)
+        self.roles = RoleParser(kb, self.words)
+
+    def __call__(self, doc: Document) -> Document:
+        linked = self.link(doc)
+        meta = tuple(kv for kv in doc.meta if kv[0] != MENTIONS) + ((MENTIONS, linked.mentions),)
+        return doc.replace(entities=linked.entities, meta=meta)
+
+    # -- the steps ------------------------------------------------------------------------
+
+    def link(self, doc: Document) -> Linked:
+        toks = doc.tokens
+        keys, where = token_keys(toks)
+        date = doc.published or doc.header.date
+        run = _Run(self, doc, toks, keys, where, date)
+        run.ner_entities()
+        run.alias_entities()
+        run.names()
+        run.dateline()
+        phrases = run.role_phrases()
+        run.coreference()
+        run.states()
+        return run.output(phrases)
+
+    # -- knowledge base helpers -------------------------------------------------------------
+
+    def choose(self, ids: Sequence[str], want: str | None, date: dt.date | None) -> KBEntry | None:
+        """The best entry among ``ids`` for an entity of type ``want`` (None: any)."""
+        entries = [e for e in (self.kb.get(i) for i in ids) if e is not None]
+        if want in ("PER", "ORG", "LOC"):
+            typed = [e for e in entries if e.type == want]
+            if not typed:
+                if want == "PER" or any(e.type == "PER" for e in entries):
+                    return None
+                typed = entries  # ORG and LOC are often confused (الكرملين، البيت الأبيض)
+            entries = typed
+        if date is not None and len(entries) > 1:
+            entries.sort(key=lambda e: e.type == "PER" and not e.active_at(date))
+        return entries[0] if entries else None
+
+    def actor_of(self, entry: KBEntry, date: dt.date | None) -> str | None:
+        return entry.actor_at(date)
+
+
+class _Run:
+    """The state of linking one document."""
+
+    def __init__(
+        self,
+        linker: Linker,
+        doc: Document,
+        toks: Sequence[Token],
+        keys: list[str],
+        where: list[int],
+        date: dt.date | None,
+    ):
+        self.l = linker
+        self.doc = doc
+        self.toks = toks
+        self.keys = keys
+        self.where = where
+        self.date = date
+        self.starts = [toks[w].start for w in where]
+        self.ends = [toks[w].end for w in where]
+        self.ents: list[_Ent] = []
+
+    # positions ------------------------------------------------------------------------------
+
+    def key_range(self, start: int, end: int) -> tuple[int, int]:
+        """Key indices ``(first, last)`` of the words overlapping chars ``start..end``."""
+        a = bisect_left(self.ends, start + 1)
+        b = bisect_left(self.starts, end) - 1
+        return a, b
+
+    def char_start(self, k: int, strip: int) -> int:
+        t = self.toks[self.where[k]]
+        return t.start + skip_letters(t.text, strip)
+
+    def owners(self) -> list[int]:
+        own = [-1] * len(self.keys)
+        for n, e in enumerate(self.ents):
+            for k in range(max(e.first, 0), min(e.last, len(own) - 1) + 1):
+                own[k] = n
+        return own
+
+    def entity_starting(self) -> dict[int, int]:
+        return {e.first: n for n, e in enumerate(self.ents) if e.first <= e.last}
+
+    # 1. NER entities -----------------------------------------------------------------------------
+
+    def ner_entities(self) -> None:
+        for e in self.doc.entities:
+            a, b = self.key_range(e.start, e.end)
+            self.ents.append(_Ent(a, b, e.start, e.end, e.type, "ner", confidence=e.confidence))
+
+    # 2. aliases ----------------------------------------------------------------------------------
+
+    def alias_entities(self) -> None:
+        l = self.l
+        own = self.owners()
+        added: list[_Ent] = []
+        for first, n, strip, key, ids in l.aliases.scan(self.keys):
+            last = first + n - 1
+            hit = {own[k] for k in range(first, last + 1)}
+            start = self.char_start(first, strip)
+            end = self.ends[last]
+            if n == 1 and l.kb.adjective(self.keys[first]) is not None:
+                continue  # السورية is "Syrian", not سورية "Syria"
+            if hit == {-1}:
+                entry = l.choose(ids, None, self.date)
+                if entry is not None and _worth_adding(entry, n, strip, key):
+                    added.append(_Ent(first, last, start, end, entry.type, "kb", entry=entry))
+                continue
+            if -1 not in hit and len(hit) == 1:
+                e = self.ents[hit.pop()]
+                entry = l.choose(ids, e.type, self.date)
+                if entry is None:
+                    continue
+                if e.first == first and e.last == last:
+                    e.entry = entry
+                elif first <= e.first and e.last <= last:
+                    e.first, e.last, e.start, e.end, e.entry = first, last, start, end, entry
+                elif entry.type == e.type:
+                    e.partial = e.partial or entry
+                continue
+            # an alias over a partial NER span and more words: widen to the alias
+            inside = [self.ents[o] for o in hit if o != -1]
+            if all(first <= x.first and x.last <= last for x in inside):
+                entry = l.choose(ids, None, self.date)
+                if entry is None or not _worth_adding(entry, n, strip, key):
+                    continue
+                keep = inside[0]
+                keep.first, keep.last, keep.start, keep.end, keep.entry = first, last, start, end, entry
+                keep.type = entry.type
+                for x in inside[1:]:
+                    x.first, x.last = 0, -1  # dropped below
+        self.ents = [e for e in self.ents if e.first <= e.last] + added
+        self.ents.sort(key=lambda e: e.start)
+
+    # 3. names the knowledge base does not hold as written ---------------------------------------
+
+    def names(self) -> None:
+        l = self.l
+        for e in self.ents:
+            if e.entry is not None:
+                continue
+            words = [k for k in self.keys[e.first : e.last + 1] if k != BARRIER]
+            if e.type == "PER":
+                e.entry = self._person(words) or (
+                    e.partial if e.partial and e.partial.type == "PER" else None
+                )
+            elif e.partial is not None and e.partial.type == e.type and e.partial.kind not in _STATE:
+                e.entry = e.partial
+            if e.entry is None and e.type in ("ORG", "LOC", "MISC"):
+                ph = l.roles.parse(self.keys, e.first, self._body_at_excluding(e))
+                if ph is not None and ph.actor and ph.last <= e.last:
+                    e.actor, e.country = ph.actor, ph.country
+        for e in self.ents:
+            if e.entry is not None and e.actor is None:
+                e.actor = l.actor_of(e.entry, self.date)
+                e.country = entry_country(e.entry)
+
+    def _person(self, words: list[str]) -> KBEntry | None:
+        """A person by first + last name, or by the name without its ``بن``/``آل`` links."""
+        l = self.l
+        tries: list[str] = []
+        if len(words) >= 3:
+            tries.append(words[0] + " " + words[-1])
+            core = [w for w in words if w not in _NAME_LINKS]
+            if 2 <= len(core) < len(words):
+                tries.append(" ".join(core))
+                tries.append(core[0] + " " + core[-1])
+        for t in tries:
+            m = l.aliases.get(t)
+            if m:
+                entry = l.choose(m, "PER", self.date)
+                if entry is not None:
+                    return entry
+        return None
+
+    def _body_at_excluding(self, skip: _Ent | None) -> _BodyAt:
+        return _BodyAt(self, skip)
+
+    # dateline --------------------------------------------------------------------------------------
+
+    def dateline(self) -> None:
+        d = self.doc.header.dateline
+        if d is None:
+            return
+        for e in self.ents:
+            if e.start <= d.start and d.end <= e.end:
+                return
+        a, b = self.key_range(d.start, d.end)
+        if a > b:
+            return
+        m = self.l.aliases.match_at(self.keys, a, limit=b + 1)
+        if m is None:
+            return
+        entry = self.l.choose(m[3], "LOC", self.date)
+        if entry is None:
+            return
+        last = a + m[0] - 1
+        e = _Ent(a, last, self.char_start(a, m[1]), self.ends[last], "LOC", "dateline", entry=entry)
+        e.actor, e.country = self.l.actor_of(entry, self.date), entry_country(entry)
+        self.ents.append(e)
+        self.ents.sort(key=lambda x: x.start)
+
+    # 4. role phrases -------------------------------------------------------------------------------
+
+    def role_phrases(self) -> list[tuple[RolePhrase, _Ent | None]]:
+        """Role phrases in order, each with the person it is bound to (apposition), if any."""
+        l = self.l
+        keys = self.keys
+        own = self.owners()
+        body_at = self._body_at_excluding(None)
+        out: list[tuple[RolePhrase, None]] = []
+        previous: RolePhrase | None = None
+        k = 0
+        n = len(keys)
+        while k < n:
+            o = own[k]
+            if o != -1 and self.ents[o].type == "PER":
+                k = self.ents[o].last + 1
+                continue
+            ph = l.roles.parse(keys, k, body_at, previous)
+            if ph is None:
+                k += 1
+                continue
+            if ph.role.kind == "person" or ph.counterpart:
+                previous = ph
+            out.append((ph, None))
+            k = ph.last + 1
+        # institutions and forces with an actor become entities; people bind to names
+        bound: list[tuple[RolePhrase, _Ent | None]] = []
+        added: list[_Ent] = []
+        own = self.owners()
+        for ph, _ in out:
+            if ph.role.kind in ("institution", "group"):
+                self._add_body(ph, own, added)
+                bound.append((ph, None))
+                continue
+            if ph.inner is not None:
+                self._add_body(ph.inner, own, added)
+            bound.append((ph, self._apposition(ph, own)))
+        if added:
+            self.ents.extend(added)
+            self.ents.sort(key=lambda x: x.start)
+        # a role named again without the name (``المتحدث``، ``الوزير الألماني``) is the same person
+        memory: dict[tuple[tuple[str, ...], str | None], _Ent] = {}
+        recent: dict[tuple[str, ...], _Ent] = {}
+        for n, (ph, e) in enumerate(bound):
+            if ph.role.kind not in ("person", "title") or not ph.office:
+                continue
+            office, head = ph.office, ph.office[:1]
+            if e is not None:
+                memory[(office, ph.country)] = e
+                memory[(head, ph.country)] = e
+                recent[office] = recent[head] = e
+                if e.actor is None and ph.actor is not None:
+                    e.actor, e.country = ph.actor, ph.country
+                continue
+            if ph.country is not None:
+                e = memory.get((office, ph.country)) or memory.get((head, ph.country))
+            else:
+                e = memory.get((office, None)) or recent.get(office)
+            if e is not None:
+                bound[n] = (ph, e)
+        return bound
+
+    def _add_body(self, ph: RolePhrase, own: list[int], added: list[_Ent]) -> None:
+        """An institution or a force with a known actor, not already an entity, becomes one."""
+        if not ph.actor or any(own[i] != -1 for i in range(ph.first, ph.last + 1)):
+            return
+        start = self.char_start(ph.first, ph.strip)
+        e = _Ent(ph.first, ph.last, start, self.ends[ph.last], "ORG", "role")
+        e.actor, e.country = ph.actor, ph.country
+        added.append(e)
+        for i in range(ph.first, ph.last + 1):
+            own[i] = -2  # taken
+
+    def _apposition(self, ph: RolePhrase, own: list[int]) -> _Ent | None:
+        """The person named right after (or right before) a role phrase."""
+        keys = self.keys
+        words = self.l.words
+        k = ph.last + 1
+        steps = 0
+        while k < len(keys) and steps < 4:
+            o = own[k]
+            if o >= 0:
+                e = self.ents[o]
+                return e if e.type == "PER" and e.first == k else None
+            if o == -2:
+                break
+            if keys[k] == BARRIER and self.toks[self.where[k]].text not in ",،":
+                break
+            if keys[k] != BARRIER and not words.has(keys[k], "title") and not words.has(keys[k], "filler"):
+                break
+            k += 1
+            steps += 1
+        # before: ``سامي أبو زهري، المتحدث الرسمي باسم الحركة``
+        k = ph.first - 1
+        if k >= 0 and keys[k] == BARRIER and self.toks[self.where[k]].text in ",،":
+            k -= 1
+        if k >= 0 and own[k] >= 0:
+            e = self.ents[own[k]]
+            if e.type == "PER" and e.last == k:
+                return e
+        return None
+
+    # 5. short names -----------------------------------------------------------------------------
+
+    def coreference(self) -> None:
+        seen: list[tuple[tuple[str, ...], _Ent]] = []
+        for e in self.ents:
+            if e.type != "PER":
+                continue
+            words = tuple(k for k in self.keys[e.first : e.last + 1] if k != BARRIER)
+            if not words:
+                continue
+            if e.entry is None or e.actor is None:
+                ante = _antecedent(words, seen)
+                if ante is not None:
+                    if e.entry is None:
+                        e.entry = ante.entry
+                    if e.actor is None:
+                        e.actor, e.country = ante.actor, ante.country
+            seen.append((words, e))
+
+    # 6. states and capitals -----------------------------------------------------------------------
+
+    def states(self) -> None:
+        words = self.l.words
+        acting: dict[str, bool] = {}
+        for e in self.ents:
+            if e.entry is None or (e.entry.kind not in _STATE and e.entry.kind != "capital"):
+                continue
+            place = e.source == "dateline" or self._in_place_context(e, words)
+            acting[e.entry.id] = acting.get(e.entry.id, False) or not place
+        for e in self.ents:
+            if e.entry is None or e.entry.id not in acting:
+                continue
+            iso = entry_country(e.entry)
+            if iso is None:
+                continue
+            e.country = iso
+            if acting[e.entry.id]:
+                e.actor = iso + "GOV"
+            elif e.entry.kind in _STATE:
+                e.actor = iso
+            else:
+                e.actor = None
+
+    def _in_place_context(self, e: _Ent, words: WordClasses) -> bool:
+        t = self.toks[self.where[e.first]]
+        if e.start > t.start and t.text[0] in "بف" and t.text[: e.start - t.start].endswith("ب"):
+            return True  # بدمشق: in Damascus
+        k = e.first - 1
+        if k < 0:
+            return True
+        prev = self.keys[k]
+        if prev == BARRIER:
+            return False
+        return (
+            words.has(prev, "place_prep")
+            or words.has(prev, "place_noun")
+            or any(words.has(form, "place_noun") for form, strip in first_forms(prev)[:4] if strip)
+        )
+
+    # output -----------------------------------------------------------------------------------------
+
+    def output(self, bound: list[tuple[RolePhrase, _Ent | None]]) -> Linked:
+        text = self.doc.text
+        kb = self.l.kb
+        entities: list[Entity] = []
+        ids: dict[int, Entity] = {}
+        for n, e in enumerate(self.ents):
+            eid = f"e{n + 1}"
+            country = e.country
+            if e.actor and kb.country(e.actor[:3]) is not None:
+                country = e.actor[:3]
+            entities.append(
+                Entity(
+                    id=eid,
+                    start=e.start,
+                    end=e.end,
+                    text=text[e.start : e.end],
+                    type=e.type,
+                    kb=e.entry.id if e.entry else None,
+                    name_en=e.entry.name_en if e.entry else None,
+                    actor=e.actor,
+                    country=country,
+                    confidence=e.confidence,
+                )
+            )
+            ids[id(e)] = entities[-1]
+        mentions: list[Mention] = []
+        for ph, o in bound:
+            start = self.char_start(ph.first, ph.strip)
+            end = self.ends[ph.last]
+            ent = ids[id(o)] if o is not None else None
+            if ent is None:
+                mentions.append(Mention(start, end, text[start:end], actor=ph.actor, country=ph.country))
+            else:
+                mentions.append(
+                    Mention(
+                        start,
+                        end,
+                        text[start:end],
+                        entity=ent.id,
+                        kb=ent.kb,
+                        name_en=ent.name_en,
+                        actor=ent.actor or ph.actor,
+                        country=ent.country or ph.country,
+                    )
+                )
+        return Linked(tuple(entities), tuple(mentions))
+
+
+class _BodyAt:
+    """``key index → Body`` of the entity (or else the alias) starting there; one entity may be left out."""
+
+    def __init__(self, run: _Run, skip: _Ent | None):
+        self.run = run
+        self.by_first = {e.first: e for e in run.ents if e is not skip}
+
+    def __call__(self, k: int) -> Body | None:
+        e = self.by_first.get(k)
+        if e is None:
+            return self._alias(k)
+        country = e.country
+        if country is None and e.actor and len(e.actor) >= 3:
+            country = e.actor[:3] if e.entry is None or e.entry.kind != "igo" else None
+        if e.entry is not None and country is None:
+            country = entry_country(e.entry)
+        if country is None and e.actor is None:
+            return None
+        return Body(e.actor, country, e.type == "ORG", e.last - e.first + 1, e.type == "PER")
+
+    def _alias(self, k: int) -> Body | None:
+        run = self.run
+        if k >= len(run.keys):
+            return None
+        m = run.l.aliases.match_at(run.keys, k)
+        if m is None:
+            return None
+        entry = run.l.choose(m[3], None, run.date)
+        if entry is None or (m[0] == 1 and run.l.kb.adjective(run.keys[k]) is not None):
+            return None
+        actor = run.l.actor_of(entry, run.date)
+        country = entry_country(entry)
+        if country is None and actor is None:
+            return None
+        return Body(actor, country, entry.type == "ORG", m[0], entry.type == "PER")
+
+
+def _worth_adding(entry: KBEntry, words: int, strip: int, key: str) -> bool:
+    """Whether an alias NER did not tag is safe to add as an entity on its own."""
+    if entry.type == "PER":
+        return words >= 2
+    if words >= 2:
+        return True
+    return entry.kind in _ADD_ONE_WORD and len(key) >= 3
+
+
+def _antecedent(words: tuple[str, ...], seen: list[tuple[tuple[str, ...], _Ent]]) -> _Ent | None:
+    """The latest earlier person whose name contains ``words`` as its ending or beginning."""
+    n = len(words)
+    for prior, e in reversed(seen):
+        if len(prior) <= n or (e.entry is None and e.actor is None):
+            continue
+        if prior[-n:] == words or prior[:n] == words:
+            return e
+    return None
+
+
+def role_mentions(doc: Document) -> tuple[Mention, ...]:
+    """The role phrases the linker found in ``doc`` (``وزير الخارجية الاميركي``), in text order."""
+    for key, value in doc.meta:
+        if key == MENTIONS:
+            return tuple(value)
+    return ()

@@ -1,0 +1,279 @@
+"""The link stage: KB aliases, role phrases, apposition, short names, states as actors.
+
+Most tests run on a small knowledge base built here, so they say exactly which facts they rely on;
+the last ones run the packaged knowledge base on the seed article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from marsad.document import Document, Entity
+from marsad.kb import KBEntry, KnowledgeBase, Role
+from marsad.link import Linker, actor_for_span, load_linker, role_mentions
+from marsad.link.aliases import PhraseIndex, first_forms, token_keys
+from marsad.link.words import read_word_classes
+from marsad.pipeline import Pipeline, stage, structure, tokens
+
+D = dt.date
+
+
+def small_kb() -> KnowledgeBase:
+    entries = [
+        KBEntry(
+            "country:USA",
+            "United States",
+            "LOC",
+            "country",
+            codes=(("USA", None, None),),
+            aliases=("الولايات المتحدة",),
+        ),
+        KBEntry("country:RUS", "Russia", "LOC", "country", codes=(("RUS", None, None),), aliases=("روسيا",)),
+        KBEntry(
+            "country:SYR", "Syria", "LOC", "country", codes=(("SYR", None, None),), aliases=("سوريا", "سورية")
+        ),
+        KBEntry("country:TUR", "Turkey", "LOC", "country", codes=(("TUR", None, None),), aliases=("تركيا",)),
+        KBEntry(
+            "place:damascus",
+            "Damascus",
+            "LOC",
+            "capital",
+            country="SYR",
+            codes=(("SYRGOV", None, None),),
+            aliases=("دمشق",),
+        ),
+        KBEntry("place:aleppo", "Aleppo", "LOC", "city", country="SYR", aliases=("حلب",)),
+        KBEntry(
+            "person:kerry",
+            "John Kerry",
+            "PER",
+            "person",
+            country="USA",
+            codes=(("USAGOVLEG", None, D(2013, 2, 1)), ("USAGOV", D(2013, 2, 1), D(2017, 1, 20))),
+            aliases=("جون كيري",),
+        ),
+        KBEntry(
+            "person:lavrov",
+            "Sergey Lavrov",
+            "PER",
+            "person",
+            country="RUS",
+            codes=(("RUSGOV", D(2004, 3, 9), None),),
+            aliases=("سيرغي لافروف",),
+        ),
+        KBEntry(
+            "person:assad",
+            "Bashar al-Assad",
+            "PER",
+            "person",
+            country="SYR",
+            codes=(("SYRGOV", D(2000, 7, 17), None),),
+            aliases=("بشار الأسد", "الأسد"),
+        ),
+        KBEntry(
+            "org:un",
+            "United Nations",
+            "ORG",
+            "igo",
+            codes=(("IGOUNO", None, None),),
+            aliases=("الأمم المتحدة",),
+        ),
+    ]
+    adjectives = {
+        form: ([iso], "")
+        for iso, forms in {
+            "USA": ("أميركي", "أميركية"),
+            "RUS": ("روسي", "روسية"),
+            "SYR": ("سوري", "سورية"),
+            "TUR": ("تركي", "تركية"),
+        }.items()
+        for form in forms
+    }
+    roles = [
+        Role("وزير", "GOV", "person", "minister"),
+        Role("الخارجية", "GOV", "institution", "foreign ministry", office="foreign"),
+        Role("وزارة", "GOV", "institution", "ministry"),
+        Role("المتحدث", "GOV", "person", "spokesman", inherit=True),
+        Role("مسؤول", "GOV", "person", "official", inherit=True),
+        Role("الرئيس", "GOV", "person", "president"),
+        Role("القوات", "MIL", "group", "forces"),
+    ]
+    return KnowledgeBase(entries, adjectives, roles, {})
+
+
+@pytest.fixture(scope="module")
+def linker() -> Linker:
+    return Linker(small_kb())
+
+
+ARTICLE_DATE = D(2016, 4, 15)
+
+
+def analysed(text: str, people: tuple[str, ...] = (), published: dt.date | None = ARTICLE_DATE) -> Document:
+    """``text`` tokenised, with every occurrence of the names in ``people`` as a PER entity (as NER gives them)."""
+    doc = tokens(structure(Document(text=text, published=published)))
+    spans = []
+    for name in sorted(people, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w])(?:[وبل]|لل)?({re.escape(name)})(?!\w)", text):
+            if not any(s < m.end(1) and m.start(1) < e for s, e in spans):
+                spans.append((m.start(1), m.end(1)))
+    ents = tuple(Entity(f"n{i}", s, e, text[s:e], "PER") for i, (s, e) in enumerate(sorted(spans)))
+    return doc.replace(entities=ents)
+
+
+def entity(doc: Document, text: str) -> Entity:
+    found = [e for e in doc.entities if e.text == text]
+    assert found, f"no entity {text!r} in {[e.text for e in doc.entities]}"
+    return found[0]
+
+
+SEED_LEAD = (
+    "طلب وزير الخارجية الأميركي جون كيري الجمعة من نظيره الروسي سيرغي لافروف ممارسة ضغوط على دمشق "
+    "لحملها على احترام وقف إطلاق النار الساري في سوريا."
+)
+
+
+def test_people_take_their_code_at_the_article_date(linker: Linker) -> None:
+    doc = linker(analysed(SEED_LEAD, ("جون كيري", "سيرغي لافروف")))
+    kerry = entity(doc, "جون كيري")
+    assert (kerry.kb, kerry.name_en, kerry.actor, kerry.country) == (
+        "person:kerry",
+        "John Kerry",
+        "USAGOV",
+        "USA",
+    )
+    assert entity(doc, "سيرغي لافروف").actor == "RUSGOV"
+    senator = linker(analysed(SEED_LEAD, ("جون كيري", "سيرغي لافروف"), published=D(2012, 5, 1)))
+    assert entity(senator, "جون كيري").actor == "USAGOVLEG"
+
+
+def test_role_phrases_bind_to_the_names_beside_them(linker: Linker) -> None:
+    doc = linker(analysed(SEED_LEAD, ("جون كيري", "سيرغي لافروف")))
+    by_text = {m.text: m for m in role_mentions(doc)}
+    minister = by_text["وزير الخارجية الأميركي"]
+    assert (minister.actor, minister.name_en) == ("USAGOV", "John Kerry")
+    counterpart = by_text["نظيره الروسي"]
+    assert (counterpart.actor, counterpart.name_en) == ("RUSGOV", "Sergey Lavrov")
+
+
+def test_a_capital_under_pressure_is_its_government_and_a_country_in_which_is_a_place(linker: Linker) -> None:
+    doc = linker(analysed(SEED_LEAD, ("جون كيري", "سيرغي لافروف")))
+    assert entity(doc, "دمشق").actor == "SYRGOV"
+    syria = entity(doc, "سوريا")
+    assert (syria.actor, syria.country) == ("SYR", "SYR")
+    city = linker(analysed("وقتل عشرة مدنيين في دمشق أمس.", ()))
+    assert (entity(city, "دمشق").actor, entity(city, "دمشق").country) == (None, "SYR")
+
+
+def test_unknown_person_gets_country_and_sector_from_the_title(linker: Linker) -> None:
+    text = "وقال المتحدث باسم الخارجية الأميركية جون كيربي إن الاتصال تم."
+    doc = linker(analysed(text, ("جون كيربي",)))
+    kirby = entity(doc, "جون كيربي")
+    assert (kirby.kb, kirby.actor, kirby.country) == (None, "USAGOV", "USA")
+    ministry = entity(doc, "الخارجية الأميركية")
+    assert (ministry.type, ministry.actor) == ("ORG", "USAGOV")
+
+
+def test_the_spokesman_named_again_is_the_same_person(linker: Linker) -> None:
+    text = "وقال المتحدث باسم الخارجية الأميركية جون كيربي إن الاتصال تم. وأوضح المتحدث أن الوزير قلق."
+    doc = linker(analysed(text, ("جون كيربي",)))
+    later = [m for m in role_mentions(doc) if m.text == "المتحدث"]
+    assert later and later[0].entity == entity(doc, "جون كيربي").id
+
+
+def test_short_names_take_the_identity_of_the_full_name(linker: Linker) -> None:
+    text = "التقى جون كيري نظيره في جنيف. وقال كيري إن اللقاء كان مثمرا."
+    doc = linker(analysed(text, ("جون كيري", "كيري")))
+    short = [e for e in doc.entities if e.text == "كيري"]
+    assert short and (short[0].kb, short[0].actor) == ("person:kerry", "USAGOV")
+
+
+def test_forces_loyal_to_a_leader_take_his_country(linker: Linker) -> None:
+    doc = linker(analysed("وأضاف أن القوات الموالية للأسد تتلقى مساعدة روسية.", ()))
+    forces = [m for m in role_mentions(doc) if m.text.startswith("القوات")]
+    assert forces and forces[0].text == "القوات الموالية للأسد" and forces[0].actor == "SYRMIL"
+
+
+def test_names_ner_missed_are_added_and_adjectives_are_not_countries(linker: Linker) -> None:
+    doc = linker(analysed("وقالت الأمم المتحدة إن القوات السورية تقدمت نحو حلب.", ()))
+    un = entity(doc, "الأمم المتحدة")
+    assert (un.type, un.actor, un.name_en) == ("ORG", "IGOUNO", "United Nations")
+    assert entity(doc, "القوات السورية").actor == "SYRMIL"
+    assert not [e for e in doc.entities if e.text == "السورية"]
+
+
+def test_an_official_of_a_ministry_takes_its_country(linker: Linker) -> None:
+    doc = linker(analysed("قال مسؤول بوزارة الخارجية التركية اليوم إن الزيارة أجلت.", ()))
+    official = [m for m in role_mentions(doc) if m.text.startswith("مسؤول")]
+    assert official and official[0].actor == "TURGOV"
+
+
+def test_actor_for_span_prefers_the_head_of_the_phrase(linker: Linker) -> None:
+    text = "وأضاف أن القوات الموالية للأسد تتلقى مساعدة. " + SEED_LEAD
+    doc = linker(analysed(text, ("جون كيري", "سيرغي لافروف")))
+    start = text.index("القوات")
+    forces = actor_for_span(doc, start, start + len("القوات الموالية للأسد"))
+    assert forces is not None and forces.actor == "SYRMIL"
+    start = text.index("وزير")
+    kerry = actor_for_span(doc, start, text.index(" الجمعة"))
+    assert kerry is not None and kerry.name_en == "John Kerry"
+    assert actor_for_span(doc, 0, len("وأضاف")) is None
+
+
+def test_offsets_and_ids_follow_the_contract(linker: Linker) -> None:
+    text = "وقال المتحدث باسم الخارجية الأميركية جون كيربي إن " + SEED_LEAD
+    doc = linker(analysed(text, ("جون كيري", "سيرغي لافروف", "جون كيربي")))
+    assert [e.id for e in doc.entities] == [f"e{i}" for i in range(1, len(doc.entities) + 1)]
+    assert [e.start for e in doc.entities] == sorted(e.start for e in doc.entities)
+    for rec in (*doc.entities, *role_mentions(doc)):
+        assert text[rec.start : rec.end] == rec.text
+
+
+def test_the_stage_declares_what_it_needs_and_runs_in_a_pipeline(linker: Linker) -> None:
+    assert (linker.name, linker.requires, linker.provides) == ("link", ("entities", "tokens"), ("entities",))
+
+    @stage("ner", requires=("tokens",), provides=("entities",))
+    def fake_ner(doc: Document) -> Document:
+        return analysed(doc.text, ("جون كيري",)).replace(published=doc.published)
+
+    with pytest.raises(ValueError, match="link"):
+        Pipeline([structure, tokens, linker])
+    doc = Pipeline([structure, tokens, fake_ner, linker]).analyze(SEED_LEAD, published=D(2016, 4, 15))
+    assert entity(doc, "جون كيري").actor == "USAGOV"
+
+
+@pytest.mark.parametrize(
+    ("word", "form", "strip"),
+    [("والولايات", "الولايات", 1), ("للأمم", "الامم", 1), ("بدمشق", "دمشق", 1), ("سوريا", "سوريا", 0)],
+)
+def test_first_word_readings(word: str, form: str, strip: int) -> None:
+    from marsad.text.normalize import match_form
+
+    assert (form, strip) in first_forms(match_form(word))
+
+
+def test_phrase_index_takes_the_longest_match() -> None:
+    from marsad.text.tokenize import tokenize
+
+    index = PhraseIndex({"الولايات": 1, "الولايات المتحده": 2, "بان كي مون": 3})
+    keys, _ = token_keys(tokenize("وقالت الولايات المتحدة وبان كي-مون"))
+    assert [(first, n, value) for first, n, _, _, value in index.scan(keys)] == [(1, 2, 2), (3, 3, 3)]
+
+
+def test_word_class_file_errors_name_the_line() -> None:
+    with pytest.raises(ValueError, match="words.tsv:2"):
+        read_word_classes("form\tclass\nنظير\tnonsense\n")
+
+
+def test_the_seed_article_links_with_the_packaged_knowledge_base(seed_text: str) -> None:
+    from marsad.pipeline import analyze
+
+    doc = analyze(seed_text, published=D(2016, 4, 16))
+    linked = {e.text: e for e in doc.entities if e.kb}
+    assert linked["جون كيري"].actor == "USAGOV"
+    assert {e.actor for e in doc.entities if e.text == "كيري"} == {"USAGOV"}
+    assert linked["سيرغي لافروف"].actor == "RUSGOV"
+    assert isinstance(load_linker(), Linker)
