@@ -90,6 +90,7 @@ class ActorFinder:
         self.prepositions = prepositions
         self.roles = roles if roles is not None else _link_roles()
         self.kb = kb if kb is not None else _kb()
+        self._adjectives: dict[str, str | None] = {}
 
     def role_mentions(self, doc: Document) -> list[Mention]:
         """The document's role phrases with an actor, in text order (empty without the linker)."""
@@ -100,10 +101,16 @@ class ActorFinder:
     # -- the knowledge base, when there is one --------------------------------------------
 
     def adjective_country(self, word: str) -> str | None:
+        """The country of a nisba adjective (``الروسية`` → RUS), cached per word."""
         if self.kb is None:
             return None
+        if word in self._adjectives:
+            return self._adjectives[word]
         c = self.kb.adjective(word)
-        return c.id.split(":", 1)[1] if c is not None and ":" in c.id else None
+        iso = c.id.split(":", 1)[1] if c is not None and ":" in c.id else None
+        if len(self._adjectives) < 100_000:
+            self._adjectives[word] = iso
+        return iso
 
     def is_role(self, word: str) -> bool:
         if self.kb is None:
@@ -126,31 +133,39 @@ class ActorFinder:
         if not toks:
             return []
         starts = [t.start for t in toks]
+        covered = bytearray(len(toks))
+
+        def cover(start: int, end: int) -> bool:
+            """Mark the tokens of a span; False if one was already taken."""
+            first = max(0, bisect_right(starts, start) - 1)
+            last = bisect_left(starts, end) - 1
+            if any(covered[first : last + 1]):
+                return False
+            covered[first : last + 1] = b"\x01" * (last + 1 - first)
+            return True
+
         spans: list[tuple[int, int, Mention, str | None]] = []
         for e in ents:
             if e.type == "MISC" and not e.actor:
                 continue
             spans.append((e.start, e.end, _entity_mention(e), e.type))
-        covered = [(s, e) for s, e, _, _ in spans]
+            cover(e.start, e.end)
         for m in roles:
-            if not any(s < m.end and m.start < e for s, e in covered):
+            if cover(m.start, m.end):
                 spans.append((m.start, m.end, m, None))
-                covered.append((m.start, m.end))
-        if self.roles is None:  # no linker: role nouns and country adjectives from the knowledge base
+        if self.kb is not None:
             for i, t in enumerate(toks):
-                if not t.is_word or any(s <= t.start < e for s, e in covered) or not self.is_role(t.text):
+                if covered[i] or t.kind != "arabic":
                     continue
-                m = self._role_phrase(doc, toks, i)
-                if m is not None and not any(s < m.end and m.start < e for s, e in covered):
-                    spans.append((m.start, m.end, m, None))
-                    covered.append((m.start, m.end))
-        for i, t in enumerate(toks):  # a country adjective on its own: الضربات الجوية الروسية
-            if not t.is_word or any(s < t.end and t.start < e for s, e in covered):
-                continue
-            iso = self.adjective_country(t.text)
-            if iso:
-                m = Mention(t.stem_start, t.end, doc.text[t.stem_start : t.end], actor=iso, country=iso)
-                spans.append((m.start, m.end, m, "ADJ"))
+                if self.roles is None and self.is_role(t.text):  # no linker: role noun + adjective
+                    m = self._role_phrase(doc, toks, i)
+                    if m is not None and cover(m.start, m.end):
+                        spans.append((m.start, m.end, m, None))
+                        continue
+                iso = self.adjective_country(t.text)  # a country adjective alone: الضربات الجوية الروسية
+                if iso and cover(t.start, t.end):
+                    m = Mention(t.stem_start, t.end, doc.text[t.stem_start : t.end], actor=iso, country=iso)
+                    spans.append((m.start, m.end, m, "ADJ"))
         spans.sort(key=lambda x: (x[0], -x[1]))
         actors: list[Actor] = []
         for start, end, m, etype in spans:

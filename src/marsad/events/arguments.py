@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from marsad.document import Token
 
 from .actors import Actor
-from .lexicon import Lexicon, word_keys
+from .guards import SentenceContext
+from .lexicon import Lexicon
 from .match import STRONG_PUNCT, Hit
 
 __all__ = ["Arguments", "ArgumentFinder", "SentenceActors"]
@@ -42,10 +44,12 @@ class Arguments:
 
 
 class SentenceActors:
-    """A sentence's actors with an index from token to actor."""
+    """A sentence's actors with an index from token to actor, and the sentence's context."""
 
-    def __init__(self, toks: Sequence[Token], actors: Sequence[Actor]):
-        self.toks = toks
+    def __init__(self, ctx: SentenceContext, actors: Sequence[Actor]):
+        self.ctx = ctx
+        self.toks = ctx.toks
+        self.dates: list[Any] | None = None  # the sentence's date mentions, found when first needed
         self.actors = list(actors)
         self.starting: dict[int, Actor] = {}
         self.covering: dict[int, Actor] = {}
@@ -68,7 +72,6 @@ class ArgumentFinder:
         self.exposed = w("exposed")
         self.attribute = w("attribute")
         self.prepositions = w("preposition")
-        self.agent = lex.cue_phrases("agent")
 
     # -- scanning helpers --------------------------------------------------------------------
 
@@ -200,7 +203,7 @@ class ArgumentFinder:
             v += 1
         if v >= len(toks):
             return None, None
-        keys = word_keys(toks[v].norm)
+        keys = sa.ctx.keys[v]
         if keys & self.light:
             return self._right_subject(sa, v + 1, frozenset()), None
         if keys & self.attribute:
@@ -218,7 +221,7 @@ class ArgumentFinder:
             t = toks[k]
             if self._is_boundary(t):
                 return None
-            if t.is_word and word_keys(t.norm) & self.light:
+            if t.is_word and sa.ctx.keys[k] & self.light:
                 between = [a for a in sa.actors if k < a.first and a.last < i and a.prep is None and not a.place_only]
                 if between:
                     return between[0]
@@ -235,7 +238,7 @@ class ArgumentFinder:
         words = 0
         while k >= 0 and words < 5:
             t = toks[k]
-            if t.is_word and word_keys(t.norm) & self.exposed:
+            if t.is_word and sa.ctx.keys[k] & self.exposed:
                 right = [a for a in sa.actors if k < a.first < i and a.prep is None]
                 return right[0] if right else self._left_subject(sa, k)
             if self._is_boundary(t):
@@ -246,21 +249,15 @@ class ArgumentFinder:
         return None
 
     def _agent(self, sa: SentenceActors, end: int) -> Actor | None:
-        """``من قبل X``، ``على يد X`` after a trigger."""
-        toks = sa.toks
-        words = [k for k in range(end + 1, min(len(toks), end + 10)) if toks[k].is_word]
-        for p in self.agent:
-            n = len(p)
-            for s in range(len(words) - n + 1):
-                if all(p[j] in word_keys(toks[words[s + j]].norm) for j in range(n)):
-                    after = words[s + n - 1] + 1
-                    a = sa.starting.get(after)
-                    if a is not None and not a.place_only:
-                        return a
-                    last = toks[words[s + n - 1]]
-                    cov = sa.covering.get(words[s + n - 1])
-                    if cov is not None and cov.first == words[s + n - 1] and last.norm.startswith("بيد"):
-                        return cov
+        """``من قبل X``، ``على يد X`` right after a trigger (within ten tokens)."""
+        for a, b in sa.ctx.cues.get("agent", ()):
+            if end < a <= end + 10:
+                actor = sa.starting.get(b + 1)
+                if actor is None:
+                    cov = sa.covering.get(b)  # بيد حزب الله: the name glued to the cue's last word
+                    actor = cov if cov is not None and cov.first == b else None
+                if actor is not None and not actor.place_only:
+                    return actor
         return None
 
     # -- the two kinds of trigger ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -21,8 +21,8 @@ from marsad.document import Document, Event, Mention, Place, Quote, Sentence, Sp
 
 from .actors import Actor, ActorFinder
 from .arguments import ArgumentFinder, Arguments, SentenceActors
-from .guards import FUTURE, INTENT, REAL, REFUSED, Guards
-from .lexicon import Lexicon, word_keys
+from .guards import FUTURE, INTENT, REAL, REFUSED, Guards, SentenceContext
+from .lexicon import Lexicon
 from .match import Hit, find_triggers
 
 __all__ = ["EventCoder", "EVIDENCE_WORDS"]
@@ -82,6 +82,19 @@ class EventCoder:
         self.actors = actors if actors is not None else ActorFinder(lexicon.cue_words("preposition"))
         self.modes = lexicon.modes
         self.policies = lexicon.policies
+        self._hot: set[str] = set()  # words that may anchor a trigger or an 'I cannot confirm' cue
+        self._cold: set[str] = set()  # words that may not
+
+    def _hot_positions(self, doc: Document) -> list[int]:
+        """Token indices of the words that may matter: one set lookup per token."""
+        norms = [t[4] for t in doc.tokens]  # Token.norm
+        hot, cold = self._hot, self._cold
+        for n in set(norms) - hot - cold:
+            if self.lex.lookup(n) is not None or self.lex.keys(n) & self.guards.uncertain_anchors:
+                hot.add(n)
+            elif len(cold) < 500_000:
+                cold.add(n)
+        return [i for i, n in enumerate(norms) if n in hot]
 
     def __call__(self, doc: Document) -> Document:
         return doc.replace(events=tuple(self.code(doc)))
@@ -89,28 +102,39 @@ class EventCoder:
     # -- the article ---------------------------------------------------------------------------
 
     def code(self, doc: Document) -> list[Event]:
+        hot = self._hot_positions(doc)
+        if not hot:
+            return []
         drafts: list[_Draft] = []
         ents = sorted(doc.entities, key=lambda e: e.start)
         ent_starts = [e.start for e in ents]
         roles = self.actors.role_mentions(doc)
         role_starts = [m.start for m in roles]
-        unconfirmed: set[int] = set()
+        firsts = [s.first_token for s in doc.sentences]
+        by_sentence: dict[int, list[int]] = {}
+        for i in hot:
+            si = bisect_right(firsts, i) - 1
+            if si >= 0 and i < doc.sentences[si].last_token:
+                by_sentence.setdefault(si, []).append(i - doc.sentences[si].first_token)
         topic: Mention | None = None
-        for si, s in enumerate(doc.sentences):
+        for si in sorted(by_sentence):
+            s = doc.sentences[si]
             toks = doc.tokens[s.first_token : s.last_token]
-            hits = find_triggers(self.lex, toks)
-            at = self.guards.sentence_uncertain(toks)
-            if at is not None:
-                unconfirmed.add(si)
+            hits = find_triggers(self.lex, toks, by_sentence[si])
+            ctx = self.guards.context(toks) if hits or _may_be_uncertain(toks, by_sentence[si], self.lex) else None
+            if ctx is None:
+                continue
+            at = self.guards.uncertain_at(ctx)
+            if at is not None:  # "I am not in a position to confirm": nothing here, nor before it
                 if at <= 3 and si > 0:
-                    unconfirmed.add(si - 1)
                     drafts = [d for d in drafts if d.sentence != si - 1]
-            if not hits or si in unconfirmed:
+                continue
+            if not hits:
                 continue
             lo, hi = bisect_left(ent_starts, s.start), bisect_left(ent_starts, s.end)
             rlo, rhi = bisect_left(role_starts, s.start), bisect_left(role_starts, s.end)
-            sa = SentenceActors(toks, self.actors.find(doc, toks, ents[lo:hi], roles[rlo:rhi]))
-            found = self._sentence(doc, si, s, toks, sa, hits, topic)
+            sa = SentenceActors(ctx, self.actors.find(doc, toks, ents[lo:hi], roles[rlo:rhi]))
+            found = self._sentence(doc, si, s, sa, hits, topic)
             if found:
                 drafts.extend(found)
                 with_source = [d.source for d in found if d.source is not None]
@@ -154,15 +178,9 @@ class EventCoder:
     # -- one sentence ----------------------------------------------------------------------------
 
     def _sentence(
-        self,
-        doc: Document,
-        si: int,
-        s: Sentence,
-        toks: Sequence[Token],
-        sa: SentenceActors,
-        hits: list[Hit],
-        topic: Mention | None,
+        self, doc: Document, si: int, s: Sentence, sa: SentenceActors, hits: list[Hit], topic: Mention | None
     ) -> list[_Draft]:
+        toks, ctx = sa.toks, sa.ctx
         by_anchor = {h.anchor: h for h in hits}
         quote = _quote_at(doc.quotes, toks[hits[0].anchor].start) if doc.quotes else None
         drafts: list[_Draft] = []
@@ -170,7 +188,7 @@ class EventCoder:
         ranked = sorted(hits, key=lambda h: -h.trigger.confidence)[:_MAX_TRIGGERS]
         for hit in sorted(ranked, key=lambda h: h.anchor):
             t = hit.trigger
-            modality = self.guards.modality(toks, hit)
+            modality = self.guards.modality(ctx, hit)
             ptype = self._coded_type(t.type, modality, t.frame.future_only)
             if ptype is None:
                 continue
@@ -184,7 +202,7 @@ class EventCoder:
             targets = [_as_target(a, t.type) for a in args.targets]
             if not sources and t.frame.actor:
                 sources = [Mention(toks[hit.anchor].start, toks[hit.tokens[-1]].end, _text(doc, toks, hit), actor=t.frame.actor, country=t.frame.actor[:3])]
-            if not sources and q is not None and q.speaker is not None and self.guards.first_person_subject(toks, hit):
+            if not sources and q is not None and q.speaker is not None and self.guards.first_person_subject(ctx, hit):
                 sources = [_speaker(doc, q.speaker)]
             if not sources and q is None and topic is not None and t.is_verb and _clause_initial(toks, hit.anchor):
                 sources = [topic]
@@ -246,11 +264,11 @@ class EventCoder:
             trigger = doc.span(toks[hit.tokens[-1]].start, toks[hit.tokens[-1]].end) if t.type in ("ACCUSE", "SUPPORT") else doc.span(toks[hit.anchor].start, toks[hit.anchor].end)
         mode = t.mode if ptype == t.type else None
         if mode is None and ptype == t.type:
-            mode = self._mode(toks, hit, ptype)
+            mode = self._mode(sa.ctx, hit, ptype)
         cameo = t.cameo if ptype == t.type else _FUTURE_CAMEO.get(ptype)
         used = {a.group for a in args.sources} | {a.group for a in args.targets}
         location = self._location(doc, toks, sa, hit, used, args)
-        date = self._date(doc, s, trigger.start)
+        date = self._date(doc, s, trigger.start, sa)
         conf = t.confidence + (0.1 if any(_actor_key(m) for m in sources) else 0.0)
         conf += 0.05 if any(_actor_key(m) for m in targets) else 0.0
         if quote is not None:
@@ -268,7 +286,8 @@ class EventCoder:
             out.append(_Draft(ptype, mode, cameo, si, trigger, src, tgt, location, date, conf, ev))
         return out
 
-    def _mode(self, toks: Sequence[Token], hit: Hit, ptype: str) -> str | None:
+    def _mode(self, ctx: SentenceContext, hit: Hit, ptype: str) -> str | None:
+        toks = ctx.toks
         cues = self.modes.get(ptype)
         if not cues:
             return None
@@ -276,7 +295,7 @@ class EventCoder:
         keys: set[str] = set()
         for k in range(lo, hi):
             if toks[k].is_word:
-                keys |= word_keys(toks[k].norm)
+                keys |= ctx.keys[k]
         for mode, words in cues:
             if keys & words:
                 return mode
@@ -303,12 +322,13 @@ class EventCoder:
         lat, lon = self.actors.coordinates(m.kb)
         return Place(m.start, m.end, m.text, m.entity, m.name_en, m.country, lat, lon)
 
-    def _date(self, doc: Document, s: Sentence, at: int) -> dt.date | None:
-        find = _date_finder()
-        if find is None:
-            return None
+    def _date(self, doc: Document, s: Sentence, at: int, sa: SentenceActors) -> dt.date | None:
+        """The resolved day-precise date of the sentence nearest the trigger, or None."""
+        if sa.dates is None:
+            find = _date_finder()
+            sa.dates = find(doc.text, doc.published, s.start, s.end) if find is not None else []
         best: tuple[int, dt.date] | None = None
-        for d in find(doc.text, doc.published, s.start, s.end):
+        for d in sa.dates:
             if d.value is None or d.precision != "day":
                 continue
             dist = abs(d.start - at)
@@ -318,6 +338,11 @@ class EventCoder:
 
 
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
+
+
+def _may_be_uncertain(toks: Sequence[Token], positions: Sequence[int], lex: Lexicon) -> bool:
+    """Is some hot word not a trigger key (so it anchors a cue phrase)?"""
+    return any(lex.lookup(toks[i].norm) is None for i in positions)
 
 
 def _in_phrase(toks: Sequence[Token], a: Actor) -> bool:

@@ -8,7 +8,7 @@ its proclitics (و ف، ب ل ك، ال، the future س) and enclitic pronouns, 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -17,6 +17,7 @@ from typing import NamedTuple
 from marsad.text.normalize import match_form
 
 __all__ = [
+    "final_ta",
     "Frame",
     "Trigger",
     "Reading",
@@ -31,7 +32,16 @@ __all__ = [
 GAP = "_"  # a pattern token: up to GAP_WORDS words may pass
 GAP_WORDS = 6
 VERB_FORMS = frozenset({"perf", "perf1", "imp", "imp1"})
-_ENCLITICS = ("هما", "كما", "هم", "هن", "ها", "كم", "نا", "ه", "ك", "ي")
+# Enclitic pronouns stripped to find a trigger (زيارته، ابلغه، قتلوه).  Second-person and ي are left
+# out: rare in news, and they make nisba adjectives and adverbs look like triggers (الاجتماعي، هناك).
+_ENCLITICS = ("هما", "هم", "هن", "ها", "نا", "ه")
+_SUFFIXES = ("",) + _ENCLITICS
+_PROCLITIC_LETTERS = frozenset("وفبلكاس")
+
+
+def final_ta(text: str) -> bool:
+    """Is the word written with a final ta marbuta (ignoring diacritics)?"""
+    return text.rstrip("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640").endswith("ة")
 
 
 class LexiconError(ValueError):
@@ -127,8 +137,12 @@ class Reading(NamedTuple):
 
 
 @lru_cache(maxsize=100_000)
-def readings(norm: str) -> tuple[Reading, ...]:
-    """Readings of a word in matching form, least stripped first."""
+def readings(norm: str, final_ta: bool = False) -> tuple[Reading, ...]:
+    """Readings of a word in matching form, least stripped first.
+
+    ``final_ta``: the word is written with a final ta marbuta (ة), which the matching form folds
+    into ه; that ه is then not an enclitic pronoun (``سيطرة`` is not ``سيطر+ه``).
+    """
     bases: list[Reading] = [Reading(norm, False, "", False, False, "")]
     if len(norm) > 3 and norm[0] in "وف":
         bases.append(Reading(norm[1:], True, "", False, False, ""))
@@ -150,6 +164,8 @@ def readings(norm: str) -> tuple[Reading, ...]:
     with_suffix: list[Reading] = []
     for r in out:
         for suf in _ENCLITICS:
+            if suf == "ه" and final_ta:
+                continue
             if r.key.endswith(suf) and len(r.key) - len(suf) >= 3:
                 k = r.key[: -len(suf)]
                 with_suffix.append(r._replace(key=k, suffix=suf))
@@ -225,6 +241,31 @@ class Lexicon:
     modes: dict[str, tuple[tuple[str, frozenset[str]], ...]]
     policies: dict[str, TypePolicy]
     _cache: dict[str, tuple[Reading, tuple[Trigger, ...]] | None] = field(default_factory=dict)
+    _words: dict[str, frozenset[str]] = field(default_factory=dict)
+    _keys: dict[str, frozenset[str]] = field(default_factory=dict)
+    _vocabulary: frozenset[str] = frozenset()
+    _stars: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Every word a caller compares a word's keys with, so that other words skip their readings."""
+        vocab: set[str] = set(self.triggers)
+        stars: dict[int, set[str]] = {}
+        for entries in self.triggers.values():
+            for t in entries:
+                for alts in t.rest:
+                    for a in alts:
+                        if a.endswith("*"):
+                            stars.setdefault(len(a) - 1, set()).add(a[:-1])
+                        else:
+                            vocab.add(a)
+        for phrases in self.cues.values():
+            for p in phrases:
+                vocab.update(p)
+        for cues in self.modes.values():
+            for _, words in cues:
+                vocab.update(words)
+        self._vocabulary = frozenset(vocab)
+        self._stars = {n: frozenset(v) for n, v in stars.items()}
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -271,14 +312,15 @@ class Lexicon:
             policies=policies,
         )
 
-    def lookup(self, norm: str) -> tuple[Reading, tuple[Trigger, ...]] | None:
+    def lookup(self, norm: str, final_ta: bool = False) -> tuple[Reading, tuple[Trigger, ...]] | None:
         """The first reading of ``norm`` that keys lexicon entries, with the compatible entries."""
+        key = norm + "ة" if final_ta else norm
         try:
-            return self._cache[norm]
+            return self._cache[key]
         except KeyError:
             pass
         found = None
-        for r in readings(norm):
+        for r in readings(norm, final_ta) if self._could_match(norm) else ():
             entries = self.triggers.get(r.key)
             if entries:
                 ok = tuple(t for t in entries if _compatible(t, r))
@@ -286,12 +328,53 @@ class Lexicon:
                     found = (r, ok)
                     break
         if len(self._cache) < 200_000:
-            self._cache[norm] = found
+            self._cache[key] = found
         return found
+
+    def keys(self, norm: str) -> frozenset[str]:
+        """:func:`word_keys` for the words the lexicon knows; a word none of whose readings can be a
+        lexicon or cue word gets just itself (cached; most words take this quick path)."""
+        got = self._keys.get(norm)
+        if got is None:
+            if self._could_match(norm, self._vocabulary, self._stars):
+                got = word_keys(norm)
+            else:
+                got = frozenset((norm,))
+            if len(self._keys) < 300_000:
+                self._keys[norm] = got
+        return got
+
+    def _could_match(
+        self, norm: str, keys: Collection[str] | None = None, stars: dict[int, frozenset[str]] | None = None
+    ) -> bool:
+        """A quick test that rules out most words before their readings are worked out: is some
+        stretch of the word, between proclitic letters and an enclitic, a key (or does it begin
+        with one of the ``stars`` prefixes)?"""
+        if keys is None:
+            keys = self.triggers.keys()
+        n = len(norm)
+        if n < 2:
+            return False
+        sufs = [s for s in _SUFFIXES if norm.endswith(s)] if norm[-1] in "اهمن" else [""]
+        for a in range(0, min(5, n - 1)):
+            if a and norm[a - 1] not in _PROCLITIC_LETTERS:
+                break
+            for suf in sufs:
+                core = norm[a : n - len(suf)]
+                if len(core) < 2:
+                    continue
+                if core in keys or (core[-1] == "ت" and core[:-1] + "ه" in keys) or core + "ا" in keys:
+                    return True
+                if stars and any(core[:m] in ps for m, ps in stars.items()):
+                    return True
+        return False
 
     def cue_words(self, kind: str) -> frozenset[str]:
         """The one-word cues of ``kind``."""
-        return frozenset(p[0] for p in self.cues.get(kind, ()) if len(p) == 1)
+        words = self._words.get(kind)
+        if words is None:
+            words = self._words[kind] = frozenset(p[0] for p in self.cues.get(kind, ()) if len(p) == 1)
+        return words
 
     def cue_phrases(self, kind: str) -> frozenset[tuple[str, ...]]:
         return self.cues.get(kind, frozenset())

@@ -7,12 +7,13 @@ from typing import NamedTuple
 
 from marsad.document import Token
 
-from .lexicon import GAP, GAP_WORDS, Lexicon, Reading, Trigger, word_keys
+from .lexicon import GAP, GAP_WORDS, Lexicon, Reading, Trigger, final_ta
 
 __all__ = ["Hit", "find_triggers", "STRONG_PUNCT"]
 
 STRONG_PUNCT = frozenset(".،,؛;:!?؟")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
+_TA = frozenset("ة\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640")
 
 
 class Hit(NamedTuple):
@@ -24,8 +25,8 @@ class Hit(NamedTuple):
     reading: Reading
 
 
-def _alt_matches(alts: tuple[str, ...], norm: str) -> bool:
-    keys = word_keys(norm)
+def _alt_matches(lex: Lexicon, alts: tuple[str, ...], norm: str) -> bool:
+    keys = lex.keys(norm)
     for a in alts:
         if a.endswith("*"):
             p = a[:-1]
@@ -36,7 +37,9 @@ def _alt_matches(alts: tuple[str, ...], norm: str) -> bool:
     return False
 
 
-def _match_rest(rest: tuple[tuple[str, ...], ...], toks: Sequence[Token], i: int) -> tuple[int, ...] | None:
+def _match_rest(
+    lex: Lexicon, rest: tuple[tuple[str, ...], ...], toks: Sequence[Token], i: int
+) -> tuple[int, ...] | None:
     """Token indices matching the pattern's tokens after the anchor at ``i``, or None."""
     got: list[int] = []
     j = i + 1
@@ -54,7 +57,7 @@ def _match_rest(rest: tuple[tuple[str, ...], ...], toks: Sequence[Token], i: int
                     j += 1
                     continue
                 break
-            if _alt_matches(alts, t.norm):
+            if _alt_matches(lex, alts, t.norm):
                 found = j
                 break
             if budget == 0:
@@ -69,20 +72,22 @@ def _match_rest(rest: tuple[tuple[str, ...], ...], toks: Sequence[Token], i: int
     return tuple(got)
 
 
-def find_triggers(lex: Lexicon, toks: Sequence[Token]) -> list[Hit]:
+def find_triggers(lex: Lexicon, toks: Sequence[Token], positions: Sequence[int] | None = None) -> list[Hit]:
     """Triggers in a sentence's tokens, left to right; the longest pattern wins at each word.
 
     Words a match uses cannot anchor another match; a block entry (``type`` ``-``) uses its
     words and yields nothing (``وقف إطلاق النار`` is not a shooting).  After a preposition a
-    word that is both a verb and a noun (``عن دعم``) is read as the noun.
+    word that is both a verb and a noun (``عن دعم``) is read as the noun.  ``positions``, when
+    given, are the only token indices that may anchor a trigger (the caller's quick filter).
     """
     hits: list[Hit] = []
     used: set[int] = set()
     preps = lex.cue_words("preposition")
-    for i, t in enumerate(toks):
-        if i in used or not t.is_word:
+    for i in range(len(toks)) if positions is None else positions:
+        if i in used:
             continue
-        found = lex.lookup(t.norm)
+        t = toks[i]
+        found = lex.lookup(t.norm, t.text[-1:] in _TA and final_ta(t.text))
         if found is None:
             continue
         reading, entries = found
@@ -92,7 +97,7 @@ def find_triggers(lex: Lexicon, toks: Sequence[Token]) -> list[Hit]:
                 entries = nouns
         best: tuple[tuple[int, bool, float], Trigger, tuple[int, ...]] | None = None
         for e in entries:
-            rest = _match_rest(e.rest, toks, i) if e.rest else ()
+            rest = _match_rest(lex, e.rest, toks, i) if e.rest else ()
             if rest is None:
                 continue
             score = (len(rest), e.origin == "curated", e.confidence)
