@@ -219,12 +219,21 @@ def _texts_match(pred: str, gold: str) -> bool:
     return len(set(p) & set(g)) * 2 >= max(len(p), len(g))
 
 
-def speaker_matches(pred: dict[str, Any] | None, gold: dict[str, Any], named: Sequence[str]) -> bool:
+def speaker_matches(
+    pred: dict[str, Any] | None,
+    gold: dict[str, Any],
+    named: Sequence[Any],
+    entity_text: dict[str, str] | None = None,
+) -> bool:
     """Whether a predicted speaker (the contract's mention record) is the gold quote's speaker.
 
-    ``named`` are the English names of the article's gold entities: a gold speaker among them
-    must be matched by name; any other (an anonymous source, several people speaking together)
-    may be matched by its Arabic text.
+    ``named`` are the article's gold entities (records with ``text`` and ``name_en``; plain
+    English names are accepted too).  A gold speaker among them is matched by English name, or,
+    when the prediction has no English name (a person the knowledge base does not know), by the
+    Arabic name of the entity the prediction points to (``entity_text``: predicted entity id →
+    text) or names itself: it must be the gold entity's name or a part of it (``الساهر`` of
+    ``كاظم الساهر``).  Any other gold speaker (an anonymous source, several people speaking
+    together) is matched by its Arabic words.
     """
     if pred is None:
         return False
@@ -232,10 +241,25 @@ def speaker_matches(pred: dict[str, Any] | None, gold: dict[str, Any], named: Se
     people = [n.strip() for n in re.split(r"\band\b", gold_en) if n.strip()] or [gold_en]
     if pred.get("name_en") and any(names_match(pred["name_en"], n) for n in people):
         return True
-    if len(people) == 1 and any(names_match(gold_en, e) for e in named):
-        return False
+    ents = [e if isinstance(e, dict) else {"name_en": e, "text": ""} for e in named]
+    same = [e for e in ents if len(people) == 1 and names_match(gold_en, e.get("name_en"))]
+    if same:
+        names = [t for t in ((entity_text or {}).get(pred.get("entity") or ""), pred.get("text")) if t]
+        return any(
+            _same_entity_text(t, e.get("text") or "", pred.get("name_en")) for t in names for e in same
+        )
     gold_text = gold.get("speaker_text") or ""
     return bool(gold_text) and _texts_match(pred.get("text") or "", gold_text)
+
+
+def _same_entity_text(pred: str, gold: str, pred_name: str | None) -> bool:
+    """The predicted Arabic name is the gold entity's name, or (unnamed in English) a part of it."""
+    p, g = _words(pred), _words(gold)
+    if not p or not g:
+        return False
+    if p == g:
+        return True
+    return pred_name is None and set(p) <= set(g) and p[-1] == g[-1]
 
 
 def _country(code: str | None) -> str | None:
@@ -276,7 +300,8 @@ def _match(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
 
 def score_quotes(text: str, gold: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     """Quote hits of one article; ``record`` is the contract's analysis record."""
-    named = [e.get("name_en") or "" for e in gold.get("entities", []) if e.get("name_en")]
+    named = [e for e in gold.get("entities", []) if e.get("name_en")]
+    entity_text = {e["id"]: e["text"] for e in record.get("entities", [])}
     spans: list[tuple[int, int] | None] = []
     cursor = 0
     for q in gold.get("quotes", []):
@@ -295,7 +320,7 @@ def score_quotes(text: str, gold: dict[str, Any], record: dict[str, Any]) -> dic
             if o <= 0:
                 continue
             overlap.append((o, gi, pi))
-            if speaker_matches(p.get("speaker"), q, named):
+            if speaker_matches(p.get("speaker"), q, named, entity_text):
                 with_speaker.append((o, gi, pi))
     hits = _match(with_speaker)
     any_hits = _match(overlap)

@@ -55,6 +55,8 @@ _ADD_ONE_WORD = frozenset(
 )
 # Kinds of entries that are states (their mentions as actors are the government).
 _STATE = frozenset({"country", "territory"})
+# How a word written with the article begins (الـ after a conjunction or preposition; لل).
+_WITH_ARTICLE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال")
 _NAME_LINKS = frozenset({"بن", "ابن", "بنت", "ال", "ابو", "ام", "عبد"})
 
 
@@ -197,12 +199,20 @@ class _Run:
             hit = {own[k] for k in range(first, last + 1)}
             start = self.char_start(first, strip)
             end = self.ends[last]
-            if n == 1 and l.kb.adjective(self.keys[first]) is not None:
-                continue  # السورية is "Syrian", not سورية "Syria"
             if hit == {-1}:
+                if n == 1 and self._adjective_here(first, key):
+                    continue  # القوات السورية: "Syrian", not سورية "Syria"
                 entry = l.choose(ids, None, self.date)
-                if entry is not None and _worth_adding(entry, n, strip, key):
-                    added.append(_Ent(first, last, start, end, entry.type, "kb", entry=entry))
+                if entry is None or not _worth_adding(entry, n, strip, key):
+                    continue
+                if (
+                    n == 1
+                    and entry.kind not in _STATE
+                    and entry.kind != "capital"
+                    and _toggled(self.keys[first], key)
+                ):
+                    continue  # عبر "via" is not العبر, حول "about" not الحول
+                added.append(_Ent(first, last, start, end, entry.type, "kb", entry=entry))
                 continue
             if -1 not in hit and len(hit) == 1:
                 e = self.ents[hit.pop()]
@@ -230,6 +240,20 @@ class _Run:
         self.ents = [e for e in self.ents if e.first <= e.last] + added
         self.ents.sort(key=lambda e: e.start)
 
+    def _adjective_here(self, k: int, key: str) -> bool:
+        """Whether a one-word alias at key ``k`` reads as a country adjective here.
+
+        It does when the word is an adjective and either matched the alias only with the article
+        toggled (السورية / سورية) or follows a definite noun it can qualify (الدبلوماسية السعودية).
+        """
+        word = self.keys[k]
+        if self.l.kb.adjective(word) is None:
+            return False
+        if _toggled(word, key):
+            return True
+        prev = self.keys[k - 1] if k > 0 else BARRIER
+        return prev.startswith("ال") or self.l.roles.index.match_at(self.keys, k - 1) is not None
+
     # 3. names the knowledge base does not hold as written ---------------------------------------
 
     def names(self) -> None:
@@ -245,9 +269,12 @@ class _Run:
             elif e.partial is not None and e.partial.type == e.type and e.partial.kind not in _STATE:
                 e.entry = e.partial
             if e.entry is None and e.type in ("ORG", "LOC", "MISC"):
-                ph = l.roles.parse(self.keys, e.first, self._body_at_excluding(e))
-                if ph is not None and ph.actor and ph.last <= e.last:
-                    e.actor, e.country = ph.actor, ph.country
+                body_at = self._body_at_excluding(e)
+                for k in range(e.first, e.last + 1):  # مكتب «محافظ ديار بكر»
+                    ph = l.roles.parse(self.keys, k, body_at)
+                    if ph is not None and ph.actor and ph.last <= e.last:
+                        e.actor, e.country = ph.actor, ph.country
+                        break
         for e in self.ents:
             if e.entry is not None and e.actor is None:
                 e.actor = l.actor_of(e.entry, self.date)
@@ -263,6 +290,10 @@ class _Run:
             if 2 <= len(core) < len(words):
                 tries.append(" ".join(core))
                 tries.append(core[0] + " " + core[-1])
+            # سلمان بن عبدالعزيز آل سعود → سلمان بن عبدالعزيز
+            tries.extend(
+                " ".join(words[:n]) for n in range(len(words) - 1, 1, -1) if words[n - 1] not in _NAME_LINKS
+            )
         for t in tries:
             m = l.aliases.get(t)
             if m:
@@ -354,6 +385,10 @@ class _Run:
                 continue
             if ph.country is not None:
                 e = memory.get((office, ph.country)) or memory.get((head, ph.country))
+                if e is None:
+                    e = memory.get((office, None))  # الأمير ... جلوي، later أمير نجران
+                    if e is not None and e.country not in (None, ph.country):
+                        e = None
             else:
                 e = memory.get((office, None)) or recent.get(office)
             if e is not None:
@@ -544,6 +579,11 @@ class _BodyAt:
         if country is None and actor is None:
             return None
         return Body(actor, country, entry.type == "ORG", m[0], entry.type == "PER")
+
+
+def _toggled(word: str, key: str) -> bool:
+    """Whether a one-word alias ``key`` matched ``word`` only with the article added or dropped."""
+    return key.startswith("ال") != word.startswith(_WITH_ARTICLE)
 
 
 def _worth_adding(entry: KBEntry, words: int, strip: int, key: str) -> bool:

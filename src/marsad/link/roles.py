@@ -144,7 +144,7 @@ class RoleParser:
                     inner = b.phrase
                     j += 1 + b.words
                 break
-            hop = 1 if ("on_behalf" in cls or "of" in cls) else 0
+            hop = 1 if ("on_behalf" in cls or "of" in cls or "place_noun" in cls) else 0
             b = body_at(j + hop)
             if b is None and hop == 0:
                 # another noun of the same office: وزير + الخارجية، وزير + خارجية

@@ -174,7 +174,13 @@ class _Run:
         return tuple(quotes)
 
     def sentence(self, a: int, b: int) -> None:
-        cues = self.cues(a, b)
+        ctx = self.ctx
+        cues = [
+            c
+            for c in self.cues(a, b)
+            if c[3].kind not in ("according", "quoting")
+            or _source(ctx.subject_after(_after_an(ctx, c[0] + c[1], b), b, (), describe=False)) is not None
+        ]
         if not cues:
             sp = self.ctx.first_person(a, min(b, a + _TOPIC_REACH))
             if sp is not None:
@@ -207,7 +213,8 @@ class _Run:
         if cue.kind == "quoting":
             return self.quoting(i, n, strip, cue, a, nxt, prev)
         if cue.kind == "according":
-            return self.according(i, n, strip, cue, a, nxt, ctx.subject_after(j, nxt, self.history), prev)
+            subject = _source(ctx.subject_after(j, nxt, self.history, describe=False))
+            return self.according(i, n, strip, cue, a, nxt, subject, prev)
         sp: Speaker | None = None
         how = "after"
         k0 = j
@@ -223,7 +230,7 @@ class _Run:
             if i > a and ctx.norms[i - 1] in ("كما", "وكما"):
                 # كما أعلنت واشنطن / وكما يردد الإيرانيون: "as X says", about the clause before
                 subject = sp or ctx.noun_phrase(j, nxt)
-                if subject is not None and not self._opens(subject.last + 1, nxt):
+                if subject is not None and self.content(cue, subject.last + 1, nxt) is None:
                     return self.according(i, n, strip, cue, a, nxt, subject, prev)
             if sp is None and strip == 0:
                 sp = ctx.subject_before(i, a)
@@ -231,7 +238,7 @@ class _Run:
             elif sp is not None:
                 k0 = sp.last + 1
         if sp is None:
-            sp, how = self.omitted(i, a, prev, cue.kind == "verb")
+            sp, how = self.omitted(i, a, prev, cue.kind == "verb", strip)
         opened = self.content(cue, k0, nxt)
         if opened is None:
             return None
@@ -279,7 +286,7 @@ class _Run:
         j = i + n
         if j < nxt and ctx.norms[j] == "عن":
             j += 1
-        sp = ctx.subject_after(j, nxt, self.history)
+        sp = _source(ctx.subject_after(j, nxt, self.history, describe=False))
         if sp is None:
             return None
         if prev is not None and prev.speaker is not None and prev.speaker.last + 1 >= i - 1:
@@ -315,19 +322,22 @@ class _Run:
             k += 1
         return _Attribution(i, i + n - 1, strip, cue, sp, "after", "after", k, nxt)
 
-    def _opens(self, k: int, limit: int) -> bool:
-        """Whether a complementiser, a colon or a quotation follows before ``limit``."""
-        ctx = self.ctx
-        return any(x in self.opens or ctx.texts[x] == ":" or ctx.word(x, "comp") for x in range(k, limit))
-
-    def omitted(self, i: int, a: int, prev: _Attribution | None, verb: bool) -> tuple[Speaker | None, str]:
+    def omitted(
+        self, i: int, a: int, prev: _Attribution | None, verb: bool, strip: int = 0
+    ) -> tuple[Speaker | None, str]:
         """The speaker of a cue whose sentence does not name one right there."""
         ctx = self.ctx
-        if verb and prev is not None and prev.end == i and prev.mode in ("that", "prep", "obj"):
+        if (
+            verb
+            and strip == 0
+            and prev is not None
+            and prev.end == i
+            and prev.mode in ("that", "prep", "obj")
+        ):
             sp = ctx.subject_after(prev.start, i, self.history)
             if sp is not None and sp.named and sp.first == prev.start and sp.mention.entity is not None:
                 return sp, "embedded"
-        if prev is not None and prev.speaker is not None:
+        if prev is not None and prev.speaker is not None and prev.mode != "before":
             return prev.speaker, "previous"
         sp = ctx.first_person(a, i, head_org=not verb)
         if sp is not None:
@@ -442,6 +452,22 @@ class _Run:
 
 _TRAILING = frozenset({"link", "neg", "subj", "comp", "rel"})
 _NOT_OBJECT = frozenset({"adverbial", "skip", "comp", "neg", "rel", "link", "subord"})
+
+
+def _source(sp: Speaker | None) -> Speaker | None:
+    """A speaker fit to be a source "according to" whom: linked, or an anonymous source or a name.
+
+    ``وفق القضاء المستقل`` ("in accordance with the independent judiciary") names none.
+    """
+    if sp is None:
+        return None
+    m = sp.mention
+    return sp if (m.entity or m.actor or m.kb or m.name_en or sp.from_source) else None
+
+
+def _after_an(ctx: Context, k: int, b: int) -> int:
+    """Past the عن of ``نقلا عن``."""
+    return k + 1 if k < b and ctx.norms[k] == "عن" else k
 
 
 _BOUNDARY = Cue(lemma="", kind="boundary")

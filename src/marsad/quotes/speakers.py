@@ -39,6 +39,7 @@ class Speaker:
     first: int = -1
     last: int = -1
     named: bool = True  # named here (not a pronoun, honorific or carried-over speaker)
+    from_source: bool = False  # an anonymous source (مصادر عسكرية، شهود)
 
 
 def entity_mention(e: Entity) -> Mention:
@@ -105,8 +106,14 @@ class Context:
 
     # subjects -------------------------------------------------------------------------------------
 
-    def subject_after(self, j: int, stop: int, history: Sequence[Speaker]) -> Speaker | None:
-        """The subject starting at token ``j`` (after skippable words), before ``stop``."""
+    def subject_after(
+        self, j: int, stop: int, history: Sequence[Speaker], describe: bool = True
+    ) -> Speaker | None:
+        """The subject starting at token ``j`` (after skippable words), before ``stop``.
+
+        With ``describe``, a description the knowledge base lacks may precede the name
+        (``وكيل الخارجية البحرينية السفير عبدالله عبداللطيف، أن``).
+        """
         k = j
         skipped = 0
         while k < stop and skipped < _SUBJECT_REACH:
@@ -120,7 +127,11 @@ class Context:
             return None
         sp = self._named_at(k, stop, history)
         if sp is None:
-            return None
+            if not describe or self.lex.word(self.norms[k]) or self.toks[k].prefix[-1:] in ("ب", "ل"):
+                return None
+            if self.lex.cue_at(self.norms, self.texts, k) is not None:
+                return None
+            return self._apposed_name(k + 1, stop)
         if sp.mention.entity is None and sp.named:
             better = self._apposed_name(sp.last + 1, stop)
             if better is not None:
@@ -258,9 +269,9 @@ class Context:
             for prior in reversed(history):
                 m = prior.mention
                 if m.entity is None and _bare(m.text.split(" ")[0]) == head and prior.named:
-                    return Speaker(m, k, last, named=False)
+                    return Speaker(m, k, last, named=False, from_source=True)
         text = self.doc.text[start:end]
-        return Speaker(Mention(start, end, text), k, last)
+        return Speaker(Mention(start, end, text), k, last, from_source=True)
 
     def _resolve_definite(self, k: int, last: int) -> Speaker:
         """``المرصد`` → the organisation named before whose name starts with ``مرصد``."""
