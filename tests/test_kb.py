@@ -298,7 +298,7 @@ def test_dev_gold_actor_entities_found_with_their_country(
 @pytest.mark.shared
 def test_committed_data_matches_a_fresh_build(shared_dir: Any) -> None:
     run = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_kb.py"), "--check", "--shared", str(shared_dir.parent)],
+        [sys.executable, str(ROOT / "tools" / "build_kb.py"), "--check", "--shared", str(shared_dir)],
         check=False,
         capture_output=True,
         text=True,

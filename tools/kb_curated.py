@@ -9,10 +9,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
-from kb_common import CURATED, BuildError, Draft, Term, date, read_tsv, split
+from kb_common import CURATED, BuildError, Draft, Term, ascii_name, date, read_tsv, split
 from kb_petrarch import P2Actor
 
 _TERM_LINE = re.compile(r"^([A-Z]{3,})\s+([0-9-]*)\.\.([0-9-]*)(?:\s+([a-z_]+))?$")
@@ -134,6 +135,7 @@ def read_people(path: Path, p2: dict[str, P2Actor], log: list[str]) -> list[Draf
             cur.terms.append((code, date(s), date(e), role))
         except ValueError as exc:
             raise BuildError(f"{where}: bad date in {body!r}: {exc}") from None
+    checked = 0
     for d in out:
         if "p2" in d.info:
             theirs = p2_terms(p2, d.info.pop("p2"), f"{path.name} {d.id}")
@@ -142,22 +144,38 @@ def read_people(path: Path, p2: dict[str, P2Actor], log: list[str]) -> list[Draf
                 d.source += "+petrarch2"
             else:
                 _compare(d, theirs, log)
+            checked += 1
+        else:  # the same person under their English name, when PETRARCH2 has them
+            same = p2.get(re.sub(r"[^A-Z]+", "_", ascii_name(d.name_en).upper()).strip("_"))
+            if same is not None and same.terms:
+                _compare(d, [(c, s_, e, None) for c, s_, e in same.terms], log)
+                checked += 1
         if not d.aliases:
             raise BuildError(f"{path.name}: {d.id} has no Arabic name")
+    log.append(f"people.txt: {checked} of {len(out)} people compared with PETRARCH2")
     return out
 
 
 def _compare(d: Draft, theirs: list[Term], log: list[str]) -> None:
-    """Log where PETRARCH2 disagrees with a curated person (curated terms are kept)."""
-    mine = {t[0] for t in d.terms}
-    other = {t[0] for t in theirs}
-    if not other & mine:
-        log.append(f"people.txt {d.id}: PETRARCH2 codes {sorted(other)}, curated {sorted(mine)}")
-        return
+    """Log where PETRARCH2 (dated January 2014) says more than the curated terms (which are kept).
+
+    Only the years both cover are compared: a PETRARCH2 term running in 2010-2013 whose middle no
+    curated term with the same code covers.
+    """
+    lo, hi = dt.date(2010, 1, 1), dt.date(2014, 1, 30)
     for code, s, e, _ in theirs:
-        for c2, s2, e2, _ in d.terms:
-            if code == c2 and s and s2 and abs((s - s2).days) > 62:
-                log.append(f"people.txt {d.id}: {code} starts {s2} here, {s} in PETRARCH2")
+        if s is None and e is None:
+            continue  # an undated marker ([USAELI]): nothing to compare
+        a, b = max(s or lo, lo), min(e or hi, hi)
+        if a >= b:
+            continue
+        mid = a + (b - a) / 2
+        if not any(
+            c == code and (s2 is None or s2 <= mid) and (e2 is None or mid < e2) for c, s2, e2, _ in d.terms
+        ):
+            log.append(
+                f"people.txt {d.id}: PETRARCH2 has {code} {s or ''}..{e or ''}, not covered here on {mid}"
+            )
 
 
 def read_roles(path: Path, agents: dict[str, str], log: list[str]) -> list[dict[str, str]]:

