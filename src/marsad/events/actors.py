@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from marsad.document import Document, Entity, Mention, Token
+from marsad.text.normalize import match_form
 
 __all__ = ["Actor", "ActorFinder", "RoleSource"]
 
@@ -202,15 +203,18 @@ class ActorFinder:
     def _preposition(self, toks: Sequence[Token], first: int, m: Mention) -> str | None:
         t = toks[first]
         before = t.text[: max(0, m.start - t.start)]
-        prefix = before if before else t.prefix
-        for ch in reversed(prefix):
-            if ch in "بلك":
-                return ch
+        p = clitic_preposition(before if before else t.prefix)
+        if p is not None:
+            return p
         k = first - 1
         while k >= 0 and not toks[k].is_word and toks[k].text in "\"«“'(":
             k -= 1
-        if k >= 0 and toks[k].is_word and toks[k].norm in self.prepositions:
-            return toks[k].norm
+        if k >= 0 and toks[k].is_word:
+            n = toks[k].norm
+            if n in self.prepositions:
+                return n
+            if n[:1] in "وف" and n[1:] in self.prepositions:  # وفي، ومن
+                return n[1:]
         return None
 
     def _coordinate(self, doc: Document, actors: list[Actor]) -> list[Actor]:
@@ -247,3 +251,13 @@ class ActorFinder:
                     continue
             out.append(a)
         return out
+
+
+def clitic_preposition(prefix: str) -> str | None:
+    """The preposition among a word's proclitics as written: ``بال`` → ب, ``لل`` → ل, ``وال`` → None."""
+    p = match_form(prefix)
+    if p.endswith("لل"):
+        p = p[:-1]
+    elif p.endswith("ال"):
+        p = p[:-2]
+    return p[-1] if p and p[-1] in "بلك" else None

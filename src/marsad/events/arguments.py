@@ -15,13 +15,13 @@ No parse: the sentence's actors (:mod:`.actors`) and a few positional rules.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from marsad.document import Token
 
-from .actors import Actor
+from .actors import Actor, clitic_preposition
 from .guards import SentenceContext
 from .lexicon import Lexicon
 from .match import STRONG_PUNCT, Hit
@@ -31,7 +31,12 @@ __all__ = ["Arguments", "ArgumentFinder", "SentenceActors"]
 _SUBJECT_WORDS = 6  # words a subject may stand after its verb
 _OBJECT_WORDS = 10  # words a target may stand after its trigger
 _LEFT_WORDS = 4  # words between a pre-verbal subject and its verb
-_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT"})  # concern about / praise for what an actor did
+_COMMAS = frozenset("،,")
+_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT"})
+_OBJECT_LIST_TYPES = frozenset({"SUPPORT", "AID", "AGREE", "COOPERATE"})  # دعم أصدقائنا وشعوب فلسطين واليمن
+_LIST_WORDS = 24  # how far a list of supported parties may run
+_TITLE_WORDS = 3  # words of a title a person's name may follow (وزير الخارجية جون كيري)
+_PASSIVE_TYPES = frozenset({"ASSAULT", "COERCE"})  # verbs whose unvocalised passive looks active  # concern about / praise for what an actor did
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +77,9 @@ class ArgumentFinder:
         self.exposed = w("exposed")
         self.attribute = w("attribute")
         self.prepositions = w("preposition")
+        self.victim = w("victim")
+        self.quantity = w("quantity")
+        self.partitive = w("partitive")
 
     # -- scanning helpers --------------------------------------------------------------------
 
@@ -80,8 +88,11 @@ class ArgumentFinder:
             return t.text in STRONG_PUNCT
         return t.norm in self.boundary
 
-    def _right(self, sa: SentenceActors, start: int, limit: int, stop_preps: frozenset[str] = frozenset()):
-        """Actors starting at or after ``start`` within ``limit`` words, up to a clause boundary."""
+    def _right(
+        self, sa: SentenceActors, start: int, limit: int, stop_preps: frozenset[str] = frozenset(), commas: bool = False
+    ) -> Iterator[Actor]:
+        """Actors starting at or after ``start`` within ``limit`` words, up to a clause boundary
+        (with ``commas``, a comma is not one: appositions, ``زيجمار جابريل، وزير الاقتصاد، إلى طهران``)."""
         toks = sa.toks
         k, words = start, 0
         while k < len(toks) and words <= limit:
@@ -92,7 +103,7 @@ class ArgumentFinder:
                 k = a.last + 1
                 words += 1
                 continue
-            if self._is_boundary(t) and k > start:
+            if self._is_boundary(t) and k > start and not (commas and t.text in _COMMAS):
                 return
             if t.is_word:
                 if t.norm in stop_preps:
@@ -120,15 +131,66 @@ class ArgumentFinder:
         return None
 
     def _right_subject(self, sa: SentenceActors, start: int, stop: frozenset[str]) -> Actor | None:
-        for a in self._right(sa, start, _SUBJECT_WORDS, stop):
-            if a.prep is None and not a.place_only:
-                if a.entity_type == "ADJ" and a.first - start > 3:
-                    return None
-                return a
-        return None
+        """The subject after a verb: the first actor, after at most time words, numbers and
+        quantities (``تظاهر الاف الاسرائيليين``), one other word before a partitive من (``قوة من
+        الشرطة``), or a prepositional phrase (``قال في بيان وزير ...``)."""
+        return self._subject_scan(sa, start, stop)[0]
+
+    def _subject_scan(self, sa: SentenceActors, start: int, stop: frozenset[str]) -> tuple[Actor | None, bool]:
+        """(subject, whether a number, quantity or victim noun came first: قتل 20 شخصا، قتل جنديان اميركيان)."""
+        toks, keys = sa.toks, sa.ctx.keys
+        k, content, victim = start, 0, False
+        while k < len(toks):
+            a = sa.starting.get(k)
+            if a is not None:
+                if a.prep is None and not a.place_only:
+                    if content > (_TITLE_WORDS if a.entity_type == "PER" else 1):
+                        return None, victim
+                    return a, victim or bool(keys[a.first] & self.victim)
+                if a.prep is None:  # a place named after a common noun: قطع طريق بيروت
+                    return None, victim
+                k = a.last + 1
+                continue
+            t = toks[k]
+            if t.kind == "number":
+                victim = True
+                k += 1
+                continue
+            if not t.is_word:
+                if t.text in STRONG_PUNCT:
+                    return None, victim
+                k += 1
+                continue
+            n = t.norm
+            if n in stop or n in self.boundary:
+                return None, victim
+            kk = keys[k]
+            if kk & self.victim:
+                victim = True
+                content += 1
+            elif kk & self.quantity or n in self.time:
+                victim = victim or bool(kk & self.quantity)
+            elif n in self.partitive and content:
+                content = 0
+            elif n in self.prepositions:
+                k = self._skip_phrase(sa, k + 1)
+                continue
+            else:
+                content += 1
+                if content > _TITLE_WORDS:
+                    return None, victim
+            k += 1
+        return None, victim
+
+    def _skip_phrase(self, sa: SentenceActors, k: int) -> int:
+        """After a preposition: past its object (an actor, or one word)."""
+        a = sa.starting.get(k)
+        if a is not None:
+            return a.last + 1
+        return k + 1
 
     def _prep_target(self, sa: SentenceActors, start: int, preps: frozenset[str], places: bool) -> Actor | None:
-        for a in self._right(sa, start, _OBJECT_WORDS):
+        for a in self._right(sa, start, _OBJECT_WORDS, commas=True):
             if a.prep is not None and a.prep in preps and (places or not a.place_only):
                 return a
         return None
@@ -148,13 +210,38 @@ class ArgumentFinder:
             a = sa.starting.get(k)
             if opened and a is not None and not a.place_only:
                 return a
-            if not opened and (t.norm in preps or (t.prefix and t.prefix[-1] in preps)):
+            if not opened and (t.norm in preps or clitic_preposition(t.prefix) in preps):
                 opened = True
             elif t.norm in self.boundary and t.norm not in self.relative:
                 return None
             words += 1
             k += 1
         return None
+
+    def _object_list(self, sa: SentenceActors, start: int) -> tuple[Actor, ...]:
+        """The parties a noun's object names, over coordinated lists and ``في`` phrases
+        (``دعم أصدقائنا في المنطقة وشعوب فلسطين واليمن``): countries and actors, up to the clause's end."""
+        out: list[Actor] = []
+        toks = sa.toks
+        k, words = start, 0
+        while k < len(toks) and words <= _LIST_WORDS:
+            a = sa.starting.get(k)
+            if a is not None:
+                if (a.prep is None or a.prep == "في") and not a.place_only and a.entity_type != "ADJ":
+                    out.append(a)
+                k = a.last + 1
+                words += 1
+                continue
+            t = toks[k]
+            if not t.is_word:
+                if t.text in STRONG_PUNCT and t.text not in _COMMAS:
+                    break
+            elif t.norm in self.boundary:
+                break
+            else:
+                words += 1
+            k += 1
+        return tuple(out)
 
     def _direct_object(self, sa: SentenceActors, start: int, skip: Actor | None) -> Actor | None:
         for a in self._right(sa, start, _OBJECT_WORDS):
@@ -272,8 +359,15 @@ class ArgumentFinder:
         v, end = hit.anchor, hit.tokens[-1]
         stop = f.tgt_preps | f.src_preps
         left = self._left_subject(sa, v)
-        subject = left if left is not None else self._right_subject(sa, v + 1, stop)
+        passive = False
+        if left is not None:
+            subject = left
+            passive = self._victim_before(sa, left)
+        else:
+            subject, passive = self._subject_scan(sa, v + 1, stop)
         target: Actor | None = None
+        if passive and hit.trigger.type in _PASSIVE_TYPES:  # قتل جنديان اميركيان، ثلاثة عراقيين قتلوا
+            return self._assemble(sa, hit, self._agent(sa, end), subject, None, passive=True)
         source_by_prep: Actor | None = None
         if f.src_preps:
             source_by_prep = self._prep_target(sa, v + 1, f.src_preps, False)
@@ -296,7 +390,8 @@ class ArgumentFinder:
         gen = self._genitive(sa, end)
         pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type == "CONSULT") if f.tgt_preps else None
         if gen is not None:
-            if gen.entity_type == "ADJ" or f.genitive == "src" or (f.genitive == "either" and pp_target is not None):
+            subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place)
+            if f.genitive == "src" or (f.genitive == "either" and subject_like):
                 source = gen  # قصف جوي تركي، زيارة وزير الخارجية، دعم طهران لنظام الأسد
             else:
                 target = gen  # مقتل جنديين، دعم أصدقائنا
@@ -313,16 +408,38 @@ class ArgumentFinder:
             target = self._exposed_target(sa, i)
         if f.accusation and target is None:
             target = self._left_subject(sa, i)
+        if target is None and f.genitive != "src" and hit.trigger.type in _OBJECT_LIST_TYPES:
+            targets = self._object_list(sa, end + 1)
+            if targets:
+                return Arguments(sa.group(source) if source is not None else (), targets)
         if source is not None and target is not None and source.group == target.group and source is not target:
             pass
         return self._assemble(sa, hit, source, target, None)
 
+    def _victim_before(self, sa: SentenceActors, a: Actor) -> bool:
+        """Is the actor the victims of a passive verb (``ثلاثة عراقيين قتلوا``)?"""
+        keys = sa.ctx.keys
+        if keys[a.first] & self.victim:
+            return True
+        k = a.first - 1
+        while k >= 0 and not sa.toks[k].is_word and sa.toks[k].kind != "number":
+            k -= 1
+        return k >= 0 and (sa.toks[k].kind == "number" or bool(keys[k] & (self.victim | self.quantity)))
+
     def _assemble(
-        self, sa: SentenceActors, hit: Hit, subject: Actor | None, target: Actor | None, by_prep: Actor | None
+        self,
+        sa: SentenceActors,
+        hit: Hit,
+        subject: Actor | None,
+        target: Actor | None,
+        by_prep: Actor | None,
+        passive: bool = False,
     ) -> Arguments:
         f = hit.trigger.frame
         source = subject
-        if f.swap:
+        if passive:
+            pass
+        elif f.swap:
             source, target = (by_prep or target), subject
         elif by_prep is not None and source is None:
             source = by_prep

@@ -206,6 +206,12 @@ class EventCoder:
                 sources = [_speaker(doc, q.speaker)]
             if not sources and q is None and topic is not None and t.is_verb and _clause_initial(toks, hit.anchor):
                 sources = [topic]
+            if not sources and not t.is_verb:
+                speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
+                if speaker is None and q is not None and q.speaker is not None and self.guards.own_intention(ctx, hit):
+                    speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران
+                if speaker is not None:
+                    sources = [_speaker(doc, speaker)]
             if not self._enough(ptype, t.frame.requires_actor, sources, targets):
                 if ptype == t.type and t.mode:
                     donated.setdefault(ptype, t.mode)
@@ -259,9 +265,7 @@ class EventCoder:
         modality: str,
     ) -> list[_Draft]:
         t = hit.trigger
-        trigger = doc.span(toks[hit.anchor].start, toks[hit.tokens[-1]].end)
-        if t.rest and any(alt == ("_",) for alt in t.rest):
-            trigger = doc.span(toks[hit.tokens[-1]].start, toks[hit.tokens[-1]].end) if t.type in ("ACCUSE", "SUPPORT") else doc.span(toks[hit.anchor].start, toks[hit.anchor].end)
+        trigger = _trigger_span(doc, toks, hit)
         mode = t.mode if ptype == t.type else None
         if mode is None and ptype == t.type:
             mode = self._mode(sa.ctx, hit, ptype)
@@ -340,6 +344,16 @@ class EventCoder:
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
 
 
+def _trigger_span(doc: Document, toks: Sequence[Token], hit: Hit) -> Span:
+    """The trigger's words: all of a short pattern (``تتلقى مساعدة``); of a pattern with words between
+    its parts, the part that names the event (``قلقها`` of ``اعربت ... عن قلقها``, ``شن`` of ``شن ... غارات``)."""
+    first, last = hit.tokens[0], hit.tokens[-1]
+    if last - first <= 2:
+        return doc.span(toks[first].start, toks[last].end)
+    k = last if hit.trigger.type in ("ACCUSE", "SUPPORT", "AGREE", "REQUEST") else first
+    return doc.span(toks[k].start, toks[k].end)
+
+
 def _may_be_uncertain(toks: Sequence[Token], positions: Sequence[int], lex: Lexicon) -> bool:
     """Is some hot word not a trigger key (so it anchors a cue phrase)?"""
     return any(lex.lookup(toks[i].norm) is None for i in positions)
@@ -383,6 +397,20 @@ def _speaker(doc: Document, sp: Mention) -> Mention:
         if e.id == sp.entity:
             return replace(sp, actor=e.actor, country=e.country, kb=e.kb, name_en=e.name_en)
     return sp
+
+
+def _attributing_speaker(doc: Document, s: Sentence, at: int, q: Quote | None) -> Mention | None:
+    """The speaker of a quote whose reporting verb is in this sentence, for a nominal trigger
+    outside the quote (``وقال عقب اتصال هاتفي مع أمير قطر «...»``): the one who spoke did it."""
+    if q is not None:
+        return None
+    for quote in doc.quotes:
+        cue = quote.cue
+        if cue is None or quote.speaker is None or not (s.start <= cue.start < s.end):
+            continue
+        if not (quote.start <= at < quote.end) and abs(cue.start - at) < 80:
+            return quote.speaker
+    return None
 
 
 def _quote_at(quotes: Sequence[Quote], offset: int) -> Quote | None:

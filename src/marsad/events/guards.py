@@ -124,6 +124,7 @@ class Guards:
         self.plan_after = w("plan_after")
         self.cancel_after = w("cancel_after")
         self.first_person = w("first_person")
+        self.intent_words = w("intent")
         self.index = _PhraseIndex({k: lex.cue_phrases(k) for k in PHRASE_KINDS})
         self.uncertain_anchors = frozenset(
             a for a, entries in self.index.by_anchor.items() if any(k == "uncertain" for _, _, k in entries)
@@ -193,6 +194,15 @@ class Guards:
         if hit.reading.prep == "ل" and (t.is_verb or t.type in ("AID", "CONSULT", "SUPPORT", "COOPERATE")):
             return INTENT  # ليزور، لمساعدة: purpose, not a report
         return REAL
+
+    def own_intention(self, ctx: SentenceContext, hit: Hit) -> bool:
+        """Is the trigger governed by a noun of intention with a pronoun (``عزمه زيارة``): the
+        intention of the sentence's subject or speaker?"""
+        for k in ctx.words_before(hit.anchor, 3):
+            n = ctx.toks[k].norm
+            if ctx.keys[k] & self.intent_words and n not in self.intent_words and n.endswith(("ه", "ها", "هم")):
+                return True
+        return False
 
     def first_person_subject(self, ctx: SentenceContext, hit: Hit) -> bool:
         """Is the trigger's subject 'we'/'I' (``نتفاوض``، ``إننا ...``)?"""

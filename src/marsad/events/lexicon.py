@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 GAP = "_"  # a pattern token: up to GAP_WORDS words may pass
-GAP_WORDS = 6
+GAP_WORDS = 8
 VERB_FORMS = frozenset({"perf", "perf1", "imp", "imp1"})
 # Enclitic pronouns stripped to find a trigger (زيارته، ابلغه، قتلوه).  Second-person and ي are left
 # out: rare in news, and they make nisba adjectives and adverbs look like triggers (الاجتماعي، هناك).
