@@ -145,15 +145,17 @@ class ActorFinder:
             covered[first : last + 1] = b"\x01" * (last + 1 - first)
             return True
 
+        # entities and role phrases, the longer first where they overlap: a role phrase holding a
+        # name is the head of its noun phrase (القوات الموالية للاسد is the forces, not al-Assad)
+        found: list[tuple[int, int, Mention, str | None]] = [
+            (e.start, e.end, _entity_mention(e), e.type) for e in ents if e.type != "MISC" or e.actor
+        ]
+        found += [(m.start, m.end, m, None) for m in roles]
+        found.sort(key=lambda x: (x[0], x[0] - x[1]))
         spans: list[tuple[int, int, Mention, str | None]] = []
-        for e in ents:
-            if e.type == "MISC" and not e.actor:
-                continue
-            spans.append((e.start, e.end, _entity_mention(e), e.type))
-            cover(e.start, e.end)
-        for m in roles:
-            if cover(m.start, m.end):
-                spans.append((m.start, m.end, m, None))
+        for start, end, m, etype in found:
+            if cover(start, end):
+                spans.append((start, end, m, etype))
         if self.kb is not None:
             for i, t in enumerate(toks):
                 if covered[i] or t.kind != "arabic":

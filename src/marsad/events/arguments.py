@@ -32,6 +32,7 @@ _SUBJECT_WORDS = 6  # words a subject may stand after its verb
 _OBJECT_WORDS = 10  # words a target may stand after its trigger
 _LEFT_WORDS = 4  # words between a pre-verbal subject and its verb
 _COMMAS = frozenset("،,")
+_APPOSITION_TOKENS = 12
 _COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT"})
 _OBJECT_LIST_TYPES = frozenset({"SUPPORT", "AID", "AGREE", "COOPERATE"})  # دعم أصدقائنا وشعوب فلسطين واليمن
 _LIST_WORDS = 24  # how far a list of supported parties may run
@@ -123,10 +124,32 @@ class ArgumentFinder:
                     return sa.group(a)[0]
                 return None
             t = toks[k]
+            if t.text in _COMMAS and words == 0:
+                named = self._before_apposition(sa, k)
+                if named is not None:
+                    return named
             if self._is_boundary(t):
                 return None
             if t.is_word and t.norm not in self.time:
                 words += 1
+            k -= 1
+        return None
+
+    def _before_apposition(self, sa: SentenceActors, comma: int) -> Actor | None:
+        """``قاسم سليماني، قائد فيلق القدس في الحرس الثوري، يقوم``: the name before an apposition
+        set off by commas, when the apposition itself starts with an actor."""
+        toks = sa.toks
+        k = comma - 1
+        while k >= 0 and comma - k <= _APPOSITION_TOKENS:
+            if toks[k].text in _COMMAS:
+                inner = next((j for j in range(k + 1, comma) if toks[j].is_word), None)
+                head = sa.covering.get(inner) if inner is not None else None
+                before = sa.covering.get(k - 1)
+                if head is not None and head.first == inner and before is not None and before.prep is None:
+                    return None if before.place_only else sa.group(before)[0]
+                return None
+            if toks[k].text in STRONG_PUNCT:
+                return None
             k -= 1
         return None
 

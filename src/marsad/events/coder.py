@@ -204,8 +204,11 @@ class EventCoder:
                 sources = [Mention(toks[hit.anchor].start, toks[hit.tokens[-1]].end, _text(doc, toks, hit), actor=t.frame.actor, country=t.frame.actor[:3])]
             if not sources and q is not None and q.speaker is not None and self.guards.first_person_subject(ctx, hit):
                 sources = [_speaker(doc, q.speaker)]
-            if not sources and q is None and topic is not None and t.is_verb and _clause_initial(toks, hit.anchor):
-                sources = [topic]
+            if not sources and q is None and t.is_verb and _clause_initial(toks, hit):
+                here = [d.source for d in drafts if d.source is not None]  # وحضا: the subject so far
+                subject = here[-1] if here else _speaker_before(doc, s, toks[hit.anchor].start) or topic
+                if subject is not None:
+                    sources = [subject]
             if not sources and not t.is_verb:
                 speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
                 if speaker is None and q is not None and q.speaker is not None and self.guards.own_intention(ctx, hit):
@@ -243,7 +246,9 @@ class EventCoder:
         needs = policy.needs if policy is not None else "-"
         has_src = any(_actor_key(m) for m in sources)
         has_tgt = any(_actor_key(m) for m in targets)
-        if needs == "target" and not targets:
+        if needs in ("target", "both") and not targets:
+            return False
+        if needs in ("source", "both") and not has_src:
             return False
         if (needs == "actor" or requires_actor) and not (has_src or has_tgt):
             return False
@@ -341,6 +346,7 @@ class EventCoder:
         return best[1] if best else None
 
 
+_CLAUSE_PUNCT = frozenset(".،,؛;:\"»”")
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
 
 
@@ -426,14 +432,26 @@ def _inside_name(sa: SentenceActors, hit: Hit) -> bool:
     return a is not None and a.entity_type in ("ORG", "PER", "LOC") and not hit.trigger.frame.actor
 
 
-def _clause_initial(toks: Sequence[Token], i: int) -> bool:
-    """Does the verb open its sentence or clause (``وشدد على ...``), so its subject is the topic?"""
+def _clause_initial(toks: Sequence[Token], hit: Hit) -> bool:
+    """Does the verb open its sentence or a clause of its own (``وشدد على ...``، ``... " وحضا``),
+    so that its subject is the one of the clause before?"""
+    i = hit.anchor
     k = i - 1
     while k >= 0 and not toks[k].is_word:
-        if toks[k].text in ".،,؛;:":
+        if toks[k].text in _CLAUSE_PUNCT or hit.reading.conj:
             return True
         k -= 1
     return k < 0
+
+
+def _speaker_before(doc: Document, s: Sentence, at: int) -> Mention | None:
+    """The speaker of the last quote whose reporting verb stands in this sentence before ``at``."""
+    best: Quote | None = None
+    for q in doc.quotes:
+        if q.cue is not None and q.speaker is not None and s.start <= q.cue.start < at:
+            if best is None or q.cue.start > best.cue.start:  # type: ignore[union-attr]
+                best = q
+    return _speaker(doc, best.speaker) if best is not None and best.speaker is not None else None
 
 
 def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Actor]) -> Span:
@@ -462,18 +480,30 @@ def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Act
 
 
 def _merge_same_type(drafts: list[_Draft]) -> list[_Draft]:
-    """Within a sentence, an event of a type whose arguments another one of the type covers is that one."""
+    """Within a sentence, events of one type between the same countries are one event (the first),
+    and one whose arguments another of the type covers is that one."""
     out: list[_Draft] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
     for d in drafts:
+        pair = (d.type, _country(d.source), _country(d.target))
+        if pair in seen:
+            continue
         covered = False
         for o in drafts:
             if o is d or o.type != d.type:
                 continue
-            ks, kt = _actor_key(d.source), _actor_key(d.target)
-            os_, ot = _actor_key(o.source), _actor_key(o.target)
+            ks, kt = _country(d.source), _country(d.target)
+            os_, ot = _country(o.source), _country(o.target)
             if (ks is None or ks == os_) and (kt is None or kt == ot) and (ks, kt) != (os_, ot):
                 covered = True
                 break
         if not covered:
+            seen.add(pair)
             out.append(d)
     return out
+
+
+def _country(m: Mention | None) -> str | None:
+    if m is None:
+        return None
+    return m.actor[:3] if m.actor else m.country

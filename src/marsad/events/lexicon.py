@@ -29,7 +29,7 @@ __all__ = [
     "VERB_FORMS",
 ]
 
-GAP = "_"  # a pattern token: up to GAP_WORDS words may pass
+GAP = "_"  # a pattern token: up to GAP_WORDS words may pass ("_2": up to two)
 GAP_WORDS = 8
 VERB_FORMS = frozenset({"perf", "perf1", "imp", "imp1"})
 # Enclitic pronouns stripped to find a trigger (زيارته، ابلغه، قتلوه).  Second-person and ي are left

@@ -44,11 +44,13 @@ def _match_rest(
     got: list[int] = []
     j = i + 1
     gap = False
+    budget_next = 0
     for alts in rest:
-        if alts == (GAP,):
+        if len(alts) == 1 and alts[0].startswith(GAP):
+            budget_next = int(alts[0][1:]) if len(alts[0]) > 1 else GAP_WORDS
             gap = True
             continue
-        budget = GAP_WORDS if gap else 0
+        budget = budget_next if gap else 0
         found = None
         while j < len(toks):
             t = toks[j]
