@@ -301,7 +301,11 @@ class Build:
                     continue
                 for n in self.up_names.get((d.country, key(words[-1])), ()):
                     nw = n.split()
-                    if len(nw) == len(words) and _close(key(nw[0]), key(words[0])) and n not in d.aliases:
+                    # a transliterated first name may differ by a letter (سيرغي / سيرجي); an Arab one
+                    # may not (أحمد / محمد are two names)
+                    first_ok = _close(key(nw[0]), key(words[0])) if foreign else key(nw[0]) == key(words[0])
+                    rest_ok = [key(w) for w in nw[1:]] == [key(w) for w in words[1:]]
+                    if len(nw) == len(words) and first_ok and rest_ok and n not in d.aliases:
                         d.add_alias(n, SOURCE)
                         added += 1
         self.log.append(f"UniversalPetrarch: {added} further spellings of curated people")
