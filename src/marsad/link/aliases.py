@@ -20,8 +20,11 @@ V = TypeVar("V")
 
 # A token that no phrase may cross (punctuation other than the separators inside names).
 BARRIER = "\x00"
+# How many distinct words the per-index cache of readings holds.
+_CACHE_WORDS = 300_000
 # Punctuation that may sit inside a name (بان كي-مون، ام1آي1، سروج/سوروتش is two names though).
 _INNER = frozenset("-‐‑–.'’‘`")
+_WORDS = frozenset({"arabic", "latin", "number"})
 
 
 class PhraseMatch(NamedTuple, Generic[V]):
@@ -81,14 +84,16 @@ def token_keys(tokens: Sequence[Token]) -> tuple[list[str], list[int]]:
     """
     keys: list[str] = []
     where: list[int] = []
+    add_key, add_where = keys.append, where.append
+    words, inner = _WORDS, _INNER
     for i, t in enumerate(tokens):
-        if t.kind in ("arabic", "latin", "number"):
-            keys.append(t.norm)
-        elif t.text in _INNER:
+        if t.kind in words:
+            add_key(t.norm)
+        elif t.text in inner:
             continue
         else:
-            keys.append(BARRIER)
-        where.append(i)
+            add_key(BARRIER)
+        add_where(i)
     return keys, where
 
 
@@ -115,6 +120,20 @@ class PhraseIndex(Generic[V]):
             words = key.split(" ")
             lengths.setdefault(words[0], set()).add(len(words))
         self._lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
+        # word → its readings that start a phrase: (form, strip, lengths); most words have none
+        self._starts: dict[str, tuple[tuple[str, int, tuple[int, ...]], ...]] = {}
+
+    def starts(self, word: str) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+        """The readings of ``word`` that begin a phrase, with the phrase lengths they begin (cached)."""
+        found = self._starts.get(word)
+        if found is None:
+            lengths = self._lengths
+            found = tuple(
+                (form, strip, lengths[form]) for form, strip in first_forms(word) if form in lengths
+            )
+            if len(self._starts) < _CACHE_WORDS:
+                self._starts[word] = found
+        return found
 
     def __contains__(self, key: object) -> bool:
         return key in self._phrases
@@ -133,13 +152,13 @@ class PhraseIndex(Generic[V]):
         first = keys[i]
         if first == BARRIER:
             return None
+        readings = self.starts(first)
+        if not readings:
+            return None
         end = len(keys) if limit is None else min(limit, len(keys))
         best: tuple[int, int, str, V] | None = None
-        for form, strip in first_forms(first):
+        for form, strip, ns in readings:
             if strip and not proclitics:
-                continue
-            ns = self._lengths.get(form)
-            if not ns:
                 continue
             for n in ns:
                 if i + n > end or (best is not None and n <= best[0]):
@@ -162,10 +181,13 @@ class PhraseIndex(Generic[V]):
         out: list[tuple[int, int, int, str, V]] = []
         i = 0
         n = len(keys)
-        lengths = self._lengths
+        cache = self._starts
         while i < n:
             k = keys[i]
-            if k == BARRIER or (k not in lengths and not _maybe_prefixed(k, lengths)):
+            found = cache.get(k)
+            if found is None:
+                found = self.starts(k)
+            if not found or k == BARRIER:
                 i += 1
                 continue
             m = self.match_at(keys, i)
@@ -175,12 +197,3 @@ class PhraseIndex(Generic[V]):
             out.append((i, m[0], m[1], m[2], m[3]))
             i += m[0]
         return out
-
-
-def _maybe_prefixed(k: str, lengths: Mapping[str, object]) -> bool:
-    """Cheap pre-check: could a proclitic or article reading of ``k`` start a phrase?"""
-    if len(k) < 3:
-        return False
-    if k.startswith("ال"):
-        return k[2:] in lengths
-    return k[0] in "وفبلك" or ("ال" + k) in lengths

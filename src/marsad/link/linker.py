@@ -247,7 +247,7 @@ class _Run:
         toggled (السورية / سورية) or follows a definite noun it can qualify (الدبلوماسية السعودية).
         """
         word = self.keys[k]
-        if self.l.kb.adjective(word) is None:
+        if self.l.roles.country_of_adjective(word) is None:
             return False
         if _toggled(word, key):
             return True
@@ -341,7 +341,14 @@ class _Run:
         previous: RolePhrase | None = None
         k = 0
         n = len(keys)
+        may_start = l.roles.may_start
+        seen = l.roles._may
         while k < n:
+            word = keys[k]
+            start = seen.get(word)
+            if not (start if start is not None else may_start(word)):
+                k += 1
+                continue
             o = own[k]
             if o != -1 and self.ents[o].type == "PER":
                 k = self.ents[o].last + 1
@@ -572,7 +579,7 @@ class _BodyAt:
         if m is None:
             return None
         entry = run.l.choose(m[3], None, run.date)
-        if entry is None or (m[0] == 1 and run.l.kb.adjective(run.keys[k]) is not None):
+        if entry is None or (m[0] == 1 and run.l.roles.country_of_adjective(run.keys[k]) is not None):
             return None
         actor = run.l.actor_of(entry, run.date)
         country = entry_country(entry)

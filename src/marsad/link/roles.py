@@ -77,12 +77,27 @@ class RoleParser:
             if key and key not in phrases:
                 phrases[key] = r
         self.index: PhraseIndex[Role] = PhraseIndex(phrases)
+        self._may: dict[str, bool] = {}
+        self._adjectives: dict[str, str | None] = {}
+
+    def may_start(self, norm: str) -> bool:
+        """A cheap test: could a role phrase start with this word? (cached per word)"""
+        found = self._may.get(norm)
+        if found is None:
+            found = bool(self.index.starts(norm)) or self.words.has(_strip_conj(norm), "counterpart")
+            if len(self._may) < 300_000:
+                self._may[norm] = found
+        return found
 
     def country_of_adjective(self, norm: str) -> str | None:
+        """The country of a nisba adjective (``الروسي`` → RUS), or None (cached per word)."""
+        if norm in self._adjectives:
+            return self._adjectives[norm]
         entry = self.kb.adjective(norm)
-        if entry is None:
-            return None
-        return entry.country or entry.id.rpartition(":")[2]
+        iso = None if entry is None else entry.country or entry.id.rpartition(":")[2]
+        if len(self._adjectives) < 300_000:
+            self._adjectives[norm] = iso
+        return iso
 
     def parse(
         self,

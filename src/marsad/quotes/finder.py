@@ -94,6 +94,10 @@ class _Run:
             for k in range(a + 1, min(b + 1, n)):
                 if toks[k].start >= q.start and toks[k].end <= q.end:
                     self.inside[k] = qi
+        self.covered = [False] * n  # tokens inside an entity: no cue there
+        for x, y in ctx.ent_span.values():
+            for k in range(x, min(y + 1, n)):
+                self.covered[k] = True
         self.history: list[Speaker] = []
         # the person a sentence without attribution was about: the subject of the next ``وقال``
         self.topic: Speaker | None = None
@@ -106,12 +110,12 @@ class _Run:
         ctx, lex = self.ctx, self.lex
         found: list[tuple[int, int, int, Cue]] = []
         k = a
-        covered: set[int] = set()
-        for e_span in ctx.ent_span.values():
-            if a <= e_span[0] < b:
-                covered.update(range(e_span[0], e_span[1] + 1))
+        covered, inside, norms = self.covered, self.inside, ctx.norms
+        may, seen = lex.may_cue, lex._may
         while k < b:
-            if not ctx.is_word(k) or self.inside[k] != -1 or k in covered:
+            w = norms[k]
+            hit_maybe = seen.get(w)
+            if not (hit_maybe if hit_maybe is not None else may(w)) or inside[k] != -1 or covered[k]:
                 k += 1
                 continue
             hit = lex.cue_at(ctx.norms, ctx.texts, k)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -30,6 +30,7 @@ WORD_CLASSES = (
     "link",
 )
 _ENCLITICS = ("هما", "هم", "ها", "ه")
+_CACHE_WORDS = 300_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,10 @@ class Cue:
     preps: tuple[str, ...] = ()  # prepositions in matching form (إلى → الي)
 
 
+# A cue reading of a word: (conjunction letters, the one-word cue or None, several-word cues).
+_Reading = tuple[int, "Cue | None", tuple[tuple[tuple[str, ...], "Cue"], ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """Cue forms and word classes, keyed by matching form."""
@@ -51,6 +56,11 @@ class Lexicon:
     cues: Mapping[str, Cue]  # one-word forms
     phrases: Mapping[str, tuple[tuple[tuple[str, ...], Cue], ...]]  # first word → (rest, cue), longest first
     words: Mapping[str, frozenset[str]]
+    # (word, has a pronoun) → the readings that are cues; filled as words are met
+    _seen: dict[tuple[str, bool], tuple[_Reading, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _may: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def word(self, norm: str) -> frozenset[str]:
         """Classes of a word (matching form), read also without a leading و/ف."""
@@ -62,21 +72,37 @@ class Lexicon:
     def is_(self, norm: str, cls: str) -> bool:
         return cls in self.word(norm)
 
+    def may_cue(self, norm: str) -> bool:
+        """A cheap test: could this word (any pronoun read off it) be or begin a cue? (cached)"""
+        found = self._may.get(norm)
+        if found is None:
+            found = any(form in self.cues or form in self.phrases for _, form in _readings(norm, True))
+            if len(self._may) < _CACHE_WORDS:
+                self._may[norm] = found
+        return found
+
     def cue_at(self, norms: Sequence[str], texts: Sequence[str], i: int) -> tuple[int, int, Cue] | None:
         """The cue starting at word ``i``: ``(words, conjunction letters, cue)``, or None.
 
         ``norms`` are the words' matching forms, ``texts`` the words as written (an object pronoun
         is only read off a word written with ه, not with ة: ``ابلغه`` but not ``اضافة``).
         """
-        w = norms[i]
-        for strip, form in _readings(w, texts[i][-1:] == "ه" or texts[i][-2:] in ("ها", "هم")):
-            multi = self.phrases.get(form)
-            if multi:
-                for rest, cue in multi:
-                    n = len(rest)
-                    if tuple(norms[i + 1 : i + 1 + n]) == rest:
-                        return n + 1, strip, cue
-            one = self.cues.get(form)
+        text = texts[i]
+        key = (norms[i], text[-1:] == "ه" or text[-2:] in ("ها", "هم"))
+        readings = self._seen.get(key)
+        if readings is None:
+            readings = tuple(
+                (strip, self.cues.get(form), self.phrases.get(form, ()))
+                for strip, form in _readings(*key)
+                if form in self.cues or form in self.phrases
+            )
+            if len(self._seen) < _CACHE_WORDS:
+                self._seen[key] = readings
+        for strip, one, multi in readings:
+            for rest, cue in multi:
+                n = len(rest)
+                if tuple(norms[i + 1 : i + 1 + n]) == rest:
+                    return n + 1, strip, cue
             if one is not None:
                 return 1, strip, one
         return None
