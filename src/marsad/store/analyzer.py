@@ -1,0 +1,144 @@
+"""Search analysis: Arabic-aware terms for the full-text index and for queries.
+
+Every word of a text gives two terms:
+
+* a **word** term: its matching form (:func:`marsad.text.normalize.match_form`: no diacritics or
+  tatweel, unified alef/ya/ta marbuta/hamza forms), lower-cased — names are kept whole;
+* a **stem** term: the word term with its clitics and common suffixes stripped by a light stemmer
+  (``data/light-stemmer.tsv``), so ``والمسلمين`` and ``المسلمون`` meet at ``مسلم``.
+
+Stop words (``data/stopwords-ar.txt``) are dropped from both.  The index is derived from the stored
+text by this module alone, so it stays correct whatever the analysis pipeline does; change
+:data:`VERSION` whenever the output of :func:`analyze` changes, and stores rebuild their index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from marsad.text.normalize import match_form, normalize
+
+__all__ = ["VERSION", "Term", "analyze", "index_fields", "terms", "stem", "STOP_WORDS"]
+
+VERSION = "ar-light-1"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _read(name: str) -> list[str]:
+    raw = resources.files("marsad.store").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _load_stop_words() -> frozenset[str]:
+    return frozenset(match_form(w.strip()).lower() for w in _read("stopwords-ar.txt"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    min_prefix_stem: int
+    min_stem: int
+    prefixes: tuple[str, ...]
+    conj: str
+    prep: str
+    single: str
+    enclitics: tuple[str, ...]
+    suffixes: tuple[str, ...]
+
+
+def _load_rules() -> _Rules:
+    cols = {line.split("\t")[0]: line.split("\t")[1:] for line in _read("light-stemmer.tsv")}
+    return _Rules(
+        min_prefix_stem=int(cols["min_prefix_stem"][0]),
+        min_stem=int(cols["min_stem"][0]),
+        prefixes=tuple(cols["prefix"][0].split()),
+        conj=cols["conj_prep"][0],
+        prep=cols["conj_prep"][1],
+        single=cols["single"][0],
+        enclitics=tuple(cols["enclitic"][0].split()),
+        suffixes=tuple(cols["suffix"][0].split()),
+    )
+
+
+STOP_WORDS = _load_stop_words()
+_RULES = _load_rules()
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """The light stem of a word term (already in matching form); non-Arabic words are returned as is."""
+    if not word or not _is_arabic(word[0]):
+        return word
+    r = _RULES
+    w = word
+    for p in r.prefixes:
+        if w.startswith(p) and len(w) - len(p) >= r.min_prefix_stem:
+            w = w[len(p) :]
+            break
+    else:
+        if len(w) >= 5 and w[0] in r.conj and w[1] in r.prep:
+            w = w[2:]
+        elif len(w) >= 4 and w[0] in r.single:
+            w = w[1:]
+    for s in r.enclitics:
+        if w.endswith(s) and len(w) - len(s) >= r.min_stem:
+            w = w[: -len(s)]
+            break
+    for s in r.suffixes:
+        if w.endswith(s) and len(w) - len(s) >= r.min_stem:
+            w = w[: -len(s)]
+            break
+    return w
+
+
+@lru_cache(maxsize=500_000)
+def _term(raw: str) -> tuple[str, str] | None:
+    """(word, stem) for one raw token of the normalised view, or None for a stop word."""
+    word = raw.lower()
+    if word in STOP_WORDS:
+        return None
+    return word, stem(word)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One indexed word of a text: offsets into the original text and its two terms."""
+
+    start: int
+    end: int
+    word: str
+    stem: str
+
+
+def analyze(text: str) -> Iterator[Term]:
+    """The terms of ``text`` in order, with offsets into ``text`` (stop words left out)."""
+    view = normalize(text, match=True)
+    for m in _WORD.finditer(view.text):
+        t = _term(m.group())
+        if t is not None:
+            start, end = view.span_to_original(m.start(), m.end())
+            yield Term(start, end, t[0], t[1])
+
+
+def terms(text: str) -> list[tuple[str, str]]:
+    """``(word, stem)`` for each indexed word of ``text``, in order (no offsets: the fast path)."""
+    out = []
+    for raw in _WORD.findall(normalize(text, match=True).text):
+        t = _term(raw)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def index_fields(text: str) -> tuple[str, str]:
+    """The two index columns for ``text``: its word terms and its stem terms, space-separated."""
+    ts = terms(text)
+    return " ".join(w for w, _ in ts), " ".join(s for _, s in ts)
