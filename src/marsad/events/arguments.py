@@ -33,7 +33,7 @@ _OBJECT_WORDS = 10  # words a target may stand after its trigger
 _LEFT_WORDS = 4  # words between a pre-verbal subject and its verb
 _COMMAS = frozenset("،,")
 _APPOSITION_TOKENS = 12
-_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT"})
+_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT", "ASSAULT", "COERCE"})  # قصف على مواقع الحزب
 _OBJECT_LIST_TYPES = frozenset({"SUPPORT", "AID", "AGREE", "COOPERATE"})  # دعم أصدقائنا وشعوب فلسطين واليمن
 _LIST_WORDS = 24  # how far a list of supported parties may run
 _TITLE_WORDS = 3  # words of a title a person's name may follow (وزير الخارجية جون كيري)
@@ -81,6 +81,7 @@ class ArgumentFinder:
         self.victim = w("victim")
         self.quantity = w("quantity")
         self.partitive = w("partitive")
+        self.affiliation = w("affiliation")
 
     # -- scanning helpers --------------------------------------------------------------------
 
@@ -159,15 +160,23 @@ class ArgumentFinder:
         الشرطة``), or a prepositional phrase (``قال في بيان وزير ...``)."""
         return self._subject_scan(sa, start, stop)[0]
 
-    def _subject_scan(self, sa: SentenceActors, start: int, stop: frozenset[str]) -> tuple[Actor | None, bool]:
+    def _subject_scan(
+        self, sa: SentenceActors, start: int, stop: frozenset[str], skip: Actor | None = None
+    ) -> tuple[Actor | None, bool]:
         """(subject, whether a number, quantity or victim noun came first: قتل 20 شخصا، قتل جنديان اميركيان)."""
         toks, keys = sa.toks, sa.ctx.keys
         k, content, victim = start, 0, False
         while k < len(toks):
             a = sa.starting.get(k)
+            if a is not None and skip is not None and a.group == skip.group:
+                k = a.last + 1
+                continue
             if a is not None:
+                if a.prep == "ل" and content and k > 0 and keys[k - 1] & self.affiliation:
+                    return a, victim  # مسلحون تابعون للحوثيين: the group they belong to
                 if a.prep is None and not a.place_only:
-                    if content > (_TITLE_WORDS if a.entity_type == "PER" else 1):
+                    limit = _TITLE_WORDS if a.entity_type == "PER" else (0 if a.place else 1)
+                    if content > limit:
                         return None, victim
                     return a, victim or bool(keys[a.first] & self.victim)
                 if a.prep is None:  # a place named after a common noun: قطع طريق بيروت
@@ -188,6 +197,9 @@ class ArgumentFinder:
             if n in stop or n in self.boundary:
                 return None, victim
             kk = keys[k]
+            if kk & self.affiliation and content:
+                k += 1
+                continue
             if kk & self.victim:
                 victim = True
                 content += 1
@@ -267,13 +279,10 @@ class ArgumentFinder:
         return tuple(out)
 
     def _direct_object(self, sa: SentenceActors, start: int, skip: Actor | None) -> Actor | None:
-        for a in self._right(sa, start, _OBJECT_WORDS):
-            if skip is not None and a.group == skip.group:
-                continue
-            if a.prep is None and not a.place_only:
-                return a
-            return None
-        return None
+        """The object right after the verb and its subject: the first actor, after at most time
+        words, numbers and one title word (``استقبل ... وزير العدل اليمني``)."""
+        a, _ = self._subject_scan(sa, start, frozenset(), skip)
+        return a
 
     def _genitive(self, sa: SentenceActors, end: int) -> Actor | None:
         """An actor right after a noun (within two words: ``زيارة وفد حماس``، ``قصف جوي تركي``)."""
@@ -423,6 +432,8 @@ class ArgumentFinder:
             source = rel_src or self._agent(sa, end) or self._light_verb_source(sa, i)
         if f.src_preps and source is None:
             source = self._prep_target(sa, end + 1, f.src_preps, False)
+        if source is None and f.predicate:  # المملكة حريصة على ...، واعدا بالعمل مع
+            source = self._left_subject(sa, i)
         if target is None and f.tgt_preps:
             target = pp_target
             if target is None and hit.trigger.type in _COMPLEMENT_TYPES:

@@ -58,9 +58,6 @@ class _Draft:
     confidence: float
     evidence: Span
 
-    def key(self) -> tuple[str, str | None, str | None]:
-        return (self.type, _actor_key(self.source), _actor_key(self.target))
-
 
 def _actor_key(m: Mention | None) -> str | None:
     if m is None:
@@ -82,6 +79,7 @@ class EventCoder:
         self.actors = actors if actors is not None else ActorFinder(lexicon.cue_words("preposition"))
         self.modes = lexicon.modes
         self.policies = lexicon.policies
+        self.own_country = lexicon.cue_words("own_country")
         self._hot: set[str] = set()  # words that may anchor a trigger or an 'I cannot confirm' cue
         self._cold: set[str] = set()  # words that may not
 
@@ -143,16 +141,34 @@ class EventCoder:
         return self._dedupe(drafts)
 
     def _dedupe(self, drafts: list[_Draft]) -> list[Event]:
+        """One event per (type, source, target) in the article, actors compared by their country
+        (``USAGOV`` and ``USAELI`` are both the United States); an event missing a side that another
+        of its type has, with the other side the same, is that event.  The first mention stays."""
         kept: dict[tuple[str, str | None, str | None], int] = {}
         events: list[tuple[_Draft, int]] = []
         for d in drafts:
-            k = d.key()
+            k = (d.type, _country(d.source), _country(d.target))
             if k in kept:
                 d0, n = events[kept[k]]
                 events[kept[k]] = (d0, n + 1)
             else:
                 kept[k] = len(events)
                 events.append((d, 1))
+        drop: dict[int, int] = {}  # dropped event -> the event it is part of
+        for k, i in kept.items():
+            t, src, tgt = k
+            if src is not None and tgt is not None:
+                continue
+            for kk, j in kept.items():
+                if kk != k and kk[0] == t and src in (None, kk[1]) and tgt in (None, kk[2]):
+                    drop[i] = j
+                    break
+        for i, j in drop.items():
+            while j in drop:
+                j = drop[j]
+            d0, n0 = events[j]
+            events[j] = (d0, n0 + events[i][1])
+        events = [e for i, e in enumerate(events) if i not in drop]
         events.sort(key=lambda x: (x[0].trigger.start, x[0].type))
         out: list[Event] = []
         for n, (d, mentions) in enumerate(events, 1):
@@ -206,7 +222,8 @@ class EventCoder:
                 sources = [_speaker(doc, q.speaker)]
             if not sources and q is None and t.is_verb and _clause_initial(toks, hit):
                 here = [d.source for d in drafts if d.source is not None]  # وحضا: the subject so far
-                subject = here[-1] if here else _speaker_before(doc, s, toks[hit.anchor].start) or topic
+                subject = here[-1] if here else _sentence_subject(sa, hit.anchor)
+                subject = subject or _speaker_before(doc, s, toks[hit.anchor].start) or topic
                 if subject is not None:
                     sources = [subject]
             if not sources and not t.is_verb:
@@ -215,6 +232,10 @@ class EventCoder:
                     speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران
                 if speaker is not None:
                     sources = [_speaker(doc, speaker)]
+            if not sources:
+                sources = self._own_country(doc, s, ctx, hit, q, topic)
+            if ptype == "CONSULT" and not all(_political(m) for m in sources):
+                continue  # a visit is paid by an official or a body, not by travellers
             if not self._enough(ptype, t.frame.requires_actor, sources, targets):
                 if ptype == t.type and t.mode:
                     donated.setdefault(ptype, t.mode)
@@ -226,6 +247,20 @@ class EventCoder:
                 for d in drafts
             ]
         return _merge_same_type(drafts)
+
+    def _own_country(
+        self, doc: Document, s: Sentence, ctx: SentenceContext, hit: Hit, q: Quote | None, topic: Mention | None
+    ) -> list[Mention]:
+        """``ان بلاده لن تتخلى عن دعم ...``: "his country" is the country of the one speaking."""
+        for k in ctx.words_before(hit.anchor, 6):
+            if ctx.keys[k] & self.own_country:
+                who = _speaker(doc, q.speaker) if q is not None and q.speaker is not None else None
+                who = who or _speaker_before(doc, s, ctx.toks[k].start) or topic
+                country = _country(who)
+                if country:
+                    t = ctx.toks[k]
+                    return [Mention(t.start, t.end, t.text, actor=country, country=country)]
+        return []
 
     def _coded_type(self, ptype: str, modality: str, future_only: bool) -> str | None:
         policy = self.policies.get(ptype)
@@ -482,6 +517,7 @@ def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Act
 def _merge_same_type(drafts: list[_Draft]) -> list[_Draft]:
     """Within a sentence, events of one type between the same countries are one event (the first),
     and one whose arguments another of the type covers is that one."""
+    drafts = _complete(drafts)
     out: list[_Draft] = []
     seen: set[tuple[str, str | None, str | None]] = set()
     for d in drafts:
@@ -501,6 +537,40 @@ def _merge_same_type(drafts: list[_Draft]) -> list[_Draft]:
             seen.add(pair)
             out.append(d)
     return out
+
+
+def _complete(drafts: list[_Draft]) -> list[_Draft]:
+    """One event of a type with only a source and one with only a target, in one sentence, are one
+    event (``تبنى الحزب هجوما ... أدى إلى مقتل جنديين تركيين``)."""
+    by_type: dict[str, list[_Draft]] = {}
+    for d in drafts:
+        by_type.setdefault(d.type, []).append(d)
+    out = list(drafts)
+    for group in by_type.values():
+        src_only = [d for d in group if d.source is not None and d.target is None]
+        tgt_only = [d for d in group if d.source is None and d.target is not None]
+        if len(src_only) == 1 and len(tgt_only) == 1:
+            a, b = src_only[0], tgt_only[0]
+            first, other = (a, b) if a.trigger.start <= b.trigger.start else (b, a)
+            merged = replace(first, source=a.source, target=b.target)
+            out = [merged if d is first else d for d in out if d is not other]
+    return out
+
+
+def _political(m: Mention) -> bool:
+    """An actor with a sector (``USAGOV``, ``IGOUNO``) or a named entity: not a bare nationality."""
+    return bool(m.entity) or (m.actor is not None and len(m.actor) > 3)
+
+
+def _sentence_subject(sa: SentenceActors, before: int) -> Mention | None:
+    """The first actor of the sentence not governed by a preposition, before token ``before``:
+    the subject a later verb without its own subject shares (``وغيرت تركيا ... وشنت غارات``)."""
+    for a in sa.actors:
+        if a.first >= before:
+            return None
+        if a.prep is None and not a.place_only and a.entity_type != "ADJ":
+            return a.mention
+    return None
 
 
 def _country(m: Mention | None) -> str | None:

@@ -30,6 +30,7 @@ REFUSED = "refused"  # we do not / will not (لا نتفاوض)
 UNREAL = "unreal"  # hypothetical (إذا، لو)
 
 _CLAUSE_WORDS = 8  # how far back a cue may stand, within the clause
+_INTENT_WORDS = 12  # an intention or a wish governs the rest of its clause (يريد ... لمساعدة ... في تدمير)
 _REFUSAL = frozenset({"لا", "لن"})  # present and future negation: a refusal when the subject acts
 PHRASE_KINDS = ("future", "plan", "intent", "cancel", "hypothetical", "uncertain", "agent")
 
@@ -189,7 +190,7 @@ class Guards:
             return FUTURE
         if not t.is_verb and self._has(ctx, ctx.words_after(hit.tokens[-1], 3), self.plan_after) is not None:
             return FUTURE
-        if self._phrase_before(ctx, i, "intent", before, 4):
+        if self._phrase_before(ctx, i, "intent", ctx.words_before(i, _INTENT_WORDS), _INTENT_WORDS):
             return INTENT
         if hit.reading.prep == "ل" and (t.is_verb or t.type in ("AID", "CONSULT", "SUPPORT", "COOPERATE")):
             return INTENT  # ليزور، لمساعدة: purpose, not a report

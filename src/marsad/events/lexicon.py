@@ -62,6 +62,7 @@ class Frame:
     past_only: bool = False
     future_only: bool = False
     accusation: bool = False
+    predicate: bool = False
     actor: str | None = None
 
     @classmethod
@@ -95,6 +96,7 @@ _FLAGS = {
     "req": "requires_actor",
     "fut": "future_only",
     "acc": "accusation",
+    "pred": "predicate",
 }
 
 
