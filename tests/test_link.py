@@ -184,11 +184,12 @@ def test_the_spokesman_named_again_is_the_same_person(linker: Linker) -> None:
     assert later and later[0].entity == entity(doc, "جون كيربي").id
 
 
-def test_short_names_take_the_identity_of_the_full_name(linker: Linker) -> None:
-    text = "التقى جون كيري نظيره في جنيف. وقال كيري إن اللقاء كان مثمرا."
-    doc = linker(analysed(text, ("جون كيري", "كيري")))
+@pytest.mark.parametrize("tagged", [("جون كيري", "كيري"), ("جون كيري",)])
+def test_short_names_take_the_identity_of_the_full_name(linker: Linker, tagged: tuple[str, ...]) -> None:
+    text = "التقى جون كيري نظيره في جنيف. وقال كيري إن اللقاء كان مثمرا وأبلغ لكيري مساعده بذلك."
+    doc = linker(analysed(text, tagged))  # NER may or may not have tagged the surname
     short = [e for e in doc.entities if e.text == "كيري"]
-    assert short and (short[0].kb, short[0].actor) == ("person:kerry", "USAGOV")
+    assert len(short) == 2 and {(e.kb, e.actor) for e in short} == {("person:kerry", "USAGOV")}
 
 
 def test_forces_loyal_to_a_leader_take_his_country(linker: Linker) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from marsad.document import Document, Entity, Mention, Token
 from marsad.kb import KBEntry, KnowledgeBase
+from marsad.text.normalize import match_form
 
 from .aliases import BARRIER, PhraseIndex, first_forms, skip_letters, token_keys
 from .roles import Body, RoleParser, RolePhrase, entry_country
@@ -113,6 +114,7 @@ class Linker:
         run.names()
         run.dateline()
         phrases = run.role_phrases()
+        run.short_names()
         run.coreference()
         run.states()
         return run.output(phrases)
@@ -444,12 +446,53 @@ class _Run:
 
     # 5. short names -----------------------------------------------------------------------------
 
+    def short_names(self) -> None:
+        """A surname standing alone after the full name (``جون كيري`` ... ``وقال كيري``) names that person,
+        also where NER did not tag it."""
+        surnames: dict[str, _Ent | None] = {}
+        for e in self.ents:
+            if e.type != "PER" or (e.entry is None and e.actor is None):
+                continue
+            words = [k for k in self.keys[e.first : e.last + 1] if k != BARRIER]
+            if len(words) < 2 or len(words[-1]) < 3 or words[-1] in _NAME_LINKS:
+                continue
+            prior = surnames.get(words[-1], e)
+            surnames[words[-1]] = e if prior is e or prior is None or prior.entry is e.entry else None
+        if not surnames:
+            return
+        own = self.owners()
+        added: list[_Ent] = []
+        for k, key in enumerate(self.keys):
+            if own[k] != -1 or key == BARRIER:
+                continue
+            for form, strip in first_forms(key):
+                full = surnames.get(form)
+                if full is None or (strip == 0 and form != key) or k <= full.last:
+                    continue
+                start = self.char_start(k, strip)
+                short = _Ent(
+                    k,
+                    k,
+                    start,
+                    self.ends[k],
+                    "PER",
+                    "kb",
+                    entry=full.entry,
+                    actor=full.actor,
+                    country=full.country,
+                )
+                added.append(short)
+                break
+        if added:
+            self.ents.extend(added)
+            self.ents.sort(key=lambda x: x.start)
+
     def coreference(self) -> None:
         seen: list[tuple[tuple[str, ...], _Ent]] = []
         for e in self.ents:
             if e.type != "PER":
                 continue
-            words = tuple(k for k in self.keys[e.first : e.last + 1] if k != BARRIER)
+            words = tuple(match_form(w) for w in self.doc.text[e.start : e.end].split())  # without proclitics
             if not words:
                 continue
             if e.entry is None or e.actor is None:
