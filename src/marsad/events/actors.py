@@ -180,7 +180,7 @@ class ActorFinder:
                     actors[-1] = self._make(toks, first, last, m, etype, prev.group)
                 continue
             actors.append(self._make(toks, first, last, m, etype, len(actors)))
-        return self._merge_titles(doc, self._coordinate(doc, actors))
+        return self._coordinate(doc, self._merge_titles(doc, actors))
 
     def _make(self, toks: Sequence[Token], first: int, last: int, m: Mention, etype: str | None, g: int) -> Actor:
         place = etype == "LOC"
@@ -242,7 +242,7 @@ class ActorFinder:
                 prev = out[-1]
                 kinds = {prev.entity_type, a.entity_type}
                 between = doc.text[prev.mention.end : a.mention.start].strip()
-                if kinds == {None, "PER"} and a.prep is None and between in ("", "،", ",") and a.group != prev.group:
+                if kinds == {None, "PER"} and a.prep is None and between in ("", "،", ","):
                     name, role = (a, prev) if a.entity_type == "PER" else (prev, a)
                     best = name.mention if name.mention.actor else role.mention
                     start, end = prev.mention.start, a.mention.end

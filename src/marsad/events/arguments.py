@@ -325,8 +325,8 @@ class ArgumentFinder:
         keys = sa.ctx.keys[v]
         if keys & self.light:
             return self._right_subject(sa, v + 1, frozenset()), None
-        if keys & self.attribute:
-            return self._prep_target(sa, v + 1, frozenset({"الي", "ل"}), False), None
+        if keys & self.attribute:  # الاعتداء الذي نسب إلى تنظيم «داعش»
+            return self._complement_actor(sa, v + 1, frozenset({"الي", "ل"})), None
         hit = lex_hits.get(v)
         if hit is not None and hit.trigger.is_verb:
             return self._right_subject(sa, v + 1, frozenset()), None

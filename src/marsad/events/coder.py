@@ -28,7 +28,7 @@ from .match import Hit, find_triggers
 __all__ = ["EventCoder", "EVIDENCE_WORDS"]
 
 EVIDENCE_WORDS = 15
-_MAX_TRIGGERS = 4  # triggers coded per sentence, best first
+_MAX_TRIGGERS = 10  # triggers coded per sentence, best first
 
 DateFinder = Callable[[str, "dt.date | None", int, int], list]
 
@@ -228,8 +228,9 @@ class EventCoder:
                     sources = [subject]
             if not sources and not t.is_verb:
                 speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
-                if speaker is None and q is not None and q.speaker is not None and self.guards.own_intention(ctx, hit):
-                    speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران
+                if speaker is None and q is not None and q.speaker is not None:
+                    if self.guards.own_intention(ctx, hit) or t.frame.predicate:
+                        speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران، وجاء في البيان: ... واعدا
                 if speaker is not None:
                     sources = [_speaker(doc, speaker)]
             if not sources:
