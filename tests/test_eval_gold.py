@@ -54,6 +54,7 @@ GOLD: dict[str, Any] = {
         ("Sergey Lavrov", "Sergei Lavrov", True),
         ("Islamic State (ISIS)", "Islamic State", True),
         ("Bashar al-Assad", "Bashar Al Assad", True),
+        ("Prince Jalawi bin Abdulaziz", "Jalawi bin Abdulaziz", True),
         ("John Kerry", "John Kirby", False),
         (None, "John Kerry", False),
     ],

@@ -223,6 +223,8 @@ class _Run:
                     continue
                 if e.first == first and e.last == last:
                     e.entry = entry
+                    if strip == 0 and start < e.start:
+                        e.start = start  # بان كي مون: the ب NER read as a preposition is the name's
                 elif first <= e.first and e.last <= last:
                     e.first, e.last, e.start, e.end, e.entry = first, last, start, end, entry
                 elif entry.type == e.type:
@@ -239,8 +241,35 @@ class _Run:
                 keep.type = entry.type
                 for x in inside[1:]:
                     x.first, x.last = 0, -1  # dropped below
+        self._rematch()
         self.ents = [e for e in self.ents if e.first <= e.last] + added
         self.ents.sort(key=lambda e: e.start)
+
+    def _rematch(self) -> None:
+        """An NER span still unlinked, read again from its own first word: the alias may reach past
+        its end over further NER fragments (``سلمان بن عبدالعزيز آل`` + ``سعود``)."""
+        l = self.l
+        by_first = {e.first: e for e in self.ents if e.first <= e.last}
+        for e in list(by_first.values()):
+            if e.entry is not None or e.source != "ner":
+                continue
+            m = l.aliases.match_at(self.keys, e.first)
+            if m is None or e.first + m[0] - 1 < e.last:
+                continue
+            last = e.first + m[0] - 1
+            covered = [
+                x
+                for x in self.ents
+                if x is not e and x.first <= last and x.last >= e.first and x.first <= x.last
+            ]
+            if any(x.first < e.first or x.last > last for x in covered):
+                continue
+            entry = l.choose(m[3], e.type, self.date)
+            if entry is None:
+                continue
+            e.last, e.end, e.entry = last, self.ends[last], entry
+            for x in covered:
+                x.first, x.last = 0, -1  # dropped by the caller
 
     def _adjective_here(self, k: int, key: str) -> bool:
         """Whether a one-word alias at key ``k`` reads as a country adjective here.
@@ -624,6 +653,8 @@ class _BodyAt:
         entry = run.l.choose(m[3], None, run.date)
         if entry is None or (m[0] == 1 and run.l.roles.country_of_adjective(run.keys[k]) is not None):
             return None
+        if m[0] == 1 and entry.type == "LOC" and entry.kind not in _STATE and entry.kind != "capital":
+            return None  # مركز الملك سلمان: not the town of Salman
         actor = run.l.actor_of(entry, run.date)
         country = entry_country(entry)
         if country is None and actor is None:
