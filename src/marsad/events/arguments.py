@@ -143,10 +143,10 @@ class ArgumentFinder:
         k = comma - 1
         while k >= 0 and comma - k <= _APPOSITION_TOKENS:
             if toks[k].text in _COMMAS:
-                inner = next((j for j in range(k + 1, comma) if toks[j].is_word), None)
-                head = sa.covering.get(inner) if inner is not None else None
+                inner = [j for j in range(k + 1, comma) if toks[j].is_word][:2]
+                head = next((sa.covering[j] for j in inner if j in sa.covering), None)
                 before = sa.covering.get(k - 1)
-                if head is not None and head.first == inner and before is not None and before.prep is None:
+                if head is not None and before is not None and before.prep is None:
                     return None if before.place_only else sa.group(before)[0]
                 return None
             if toks[k].text in STRONG_PUNCT:

@@ -213,6 +213,8 @@ class EventCoder:
             if _inside_name(sa, hit):
                 continue
             args = self.args.find(sa, hit, by_anchor)
+            if not args.targets and t.is_verb and t.type in _OPINION_TYPES:
+                args = replace(args, targets=self._object_event_agent(sa, hit, hits, by_anchor))
             q = _quote_at(doc.quotes, toks[hit.anchor].start) if quote is not None or doc.quotes else None
             sources = [a.mention for a in args.sources]
             targets = [_as_target(a, t.type) for a in args.targets]
@@ -248,6 +250,19 @@ class EventCoder:
                 for d in drafts
             ]
         return _merge_same_type(drafts)
+
+    def _object_event_agent(
+        self, sa: SentenceActors, hit: Hit, hits: list[Hit], by_anchor: dict[int, Hit]
+    ) -> tuple[Actor, ...]:
+        """``دانت ... القصف التركي``: condemning an act targets whoever did it."""
+        for other in hits:
+            if other.anchor <= hit.tokens[-1] or other.anchor - hit.tokens[-1] > 8 or other.trigger.is_verb:
+                continue
+            if any(sa.toks[k].text in _STRONG for k in range(hit.tokens[-1] + 1, other.anchor)):
+                return ()
+            found = self.args.find(sa, other, by_anchor)
+            return found.sources
+        return ()
 
     def _own_country(
         self, doc: Document, s: Sentence, ctx: SentenceContext, hit: Hit, q: Quote | None, topic: Mention | None
@@ -382,6 +397,8 @@ class EventCoder:
         return best[1] if best else None
 
 
+_OPINION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
+_STRONG = frozenset(".؛;:!?؟")
 _CLAUSE_PUNCT = frozenset(".،,؛;:\"»”")
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
 
@@ -471,10 +488,11 @@ def _inside_name(sa: SentenceActors, hit: Hit) -> bool:
 def _clause_initial(toks: Sequence[Token], hit: Hit) -> bool:
     """Does the verb open its sentence or a clause of its own (``وشدد على ...``، ``... " وحضا``),
     so that its subject is the one of the clause before?"""
-    i = hit.anchor
-    k = i - 1
+    if hit.reading.conj:
+        return True
+    k = hit.anchor - 1
     while k >= 0 and not toks[k].is_word:
-        if toks[k].text in _CLAUSE_PUNCT or hit.reading.conj:
+        if toks[k].text in _CLAUSE_PUNCT:
             return True
         k -= 1
     return k < 0
@@ -518,7 +536,14 @@ def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Act
 def _merge_same_type(drafts: list[_Draft]) -> list[_Draft]:
     """Within a sentence, events of one type between the same countries are one event (the first),
     and one whose arguments another of the type covers is that one."""
-    drafts = _complete(drafts)
+    unique: list[_Draft] = []
+    pairs: set[tuple[str, str | None, str | None]] = set()
+    for d in drafts:
+        pair = (d.type, _country(d.source), _country(d.target))
+        if pair not in pairs:
+            pairs.add(pair)
+            unique.append(d)
+    drafts = _complete(unique)
     out: list[_Draft] = []
     seen: set[tuple[str, str | None, str | None]] = set()
     for d in drafts:
