@@ -20,7 +20,7 @@ import gzip
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -28,9 +28,18 @@ from itertools import accumulate, repeat
 from operator import add, itemgetter
 
 from marsad.document import Token
-from marsad.text.normalize import match_form, normalize
+from marsad.text.normalize import _MATCH, normalize
 
-__all__ = ["TOKEN_PATTERN", "Analysis", "Segmenter", "segment", "segments", "tokenize", "word_skeleton"]
+__all__ = [
+    "TOKEN_PATTERN",
+    "Analysis",
+    "Segmenter",
+    "clear_caches",
+    "segment",
+    "segments",
+    "tokenize",
+    "word_skeleton",
+]
 
 
 # --- character classes -------------------------------------------------------------------------------
@@ -53,6 +62,7 @@ def _class(codepoints: Iterable[int]) -> str:
 
 _ARABIC_BLOCKS = ((0x0600, 0x0700), (0x0750, 0x0780), (0x0870, 0x0900), (0xFB50, 0xFE00), (0xFE70, 0xFEFF))
 _TATWEEL = "\u0640"
+_HAMZA_ALEFS = "أإآﺃﺄﺇﺈﺁﺂ"  # alefs written with a hamza or madda, which the article never is
 _AR_LETTERS = _class(
     cp for lo, hi in _ARABIC_BLOCKS for cp in range(lo, hi) if chr(cp).isalpha() and chr(cp) != _TATWEEL
 )
@@ -137,7 +147,7 @@ def word_skeleton(word: str) -> tuple[str, tuple[int, ...], frozenset[int]]:
     view = normalize(word)
     n = len(view.text)
     positions = tuple(view.to_original(i) for i in range(n + 1))
-    bare = frozenset(i for i in range(n) if view.text[i] == "ا" and word[positions[i]] not in "أإآﺃﺄﺇﺈﺁﺂ")
+    bare = frozenset(i for i in range(n) if view.text[i] == "ا" and word[positions[i]] not in _HAMZA_ALEFS)
     return view.text, positions, bare
 
 
@@ -164,10 +174,13 @@ class Analysis:
 class Segmenter:
     """Chooses the clitic segmentation of a word's letters from corpus evidence.
 
-    ``counts[w]`` is how often form ``w`` occurs; ``stems[s]`` how often ``s`` occurs as the stem of some
-    reading of some form (every reading counted); ``priors`` the probability of each clitic in its slot
-    (``det`` conditioned on the preposition before it).  A reading's score is the count of the word it
-    predicts: the paradigm of its stem without this word, times the clitics' probability.
+    ``stems[s]`` is how often ``s`` occurs in the corpus as the stem of some reading of some word (every
+    reading the grammar allows counted); ``priors`` the probability of each clitic in its slot (``det``
+    conditioned on the preposition before it).  A reading scores the count of the word it predicts: its
+    stem's other forms times the clitics' probability.  The unsegmented reading competes the same way, with
+    the forms the word itself takes clitics in.  Forms readable both ways (وكتابه for كتابه) are evidence
+    for neither and are left out when ``counts`` (form counts) are given, as when the lexicon is built;
+    ``decisions`` holds the choices made then, ``(proclitic letters, enclitic letters)`` per form.
     """
 
     conj: tuple[str, ...]
@@ -178,10 +191,14 @@ class Segmenter:
     protected: frozenset[str]
     names: frozenset[str] = frozenset()
     non_article: frozenset[str] = frozenset()
-    counts: Mapping[str, int] = field(default_factory=dict)
     stems: Mapping[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)
+    assigned: Mapping[str, str] = field(default_factory=dict)
+    decisions: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     priors: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    max_rate: Mapping[str, float] = field(default_factory=dict)
     whole_bonus: float = 1.0
+    name_weight: int = 100
 
     # -- candidates --
 
@@ -194,9 +211,8 @@ class Segmenter:
             and rest not in self.non_article
         )
 
-    def candidates(self, letters: str, bare: frozenset[int] | Callable[[int], bool]) -> Iterator[Analysis]:
-        """Every reading the clitic grammar allows (stem of two letters or more)."""
-        is_bare = bare.__contains__ if isinstance(bare, frozenset) else bare
+    def candidates(self, letters: str, bare: frozenset[int]) -> Iterator[Analysis]:
+        """Every reading the clitic grammar allows (stem of two letters or more), the whole word first."""
         n = len(letters)
         encs = [e for e in self.enc if letters.endswith(e)]
         for c in self.conj:
@@ -211,7 +227,7 @@ class Segmenter:
                 if p == "ل":
                     if letters.startswith("ل", j):
                         dets.append("ل")
-                elif p != "س" and letters.startswith("ال", j) and is_bare(j):
+                elif p != "س" and letters.startswith("ال", j) and j in bare:
                     dets.append("ال")
                 for d in dets:
                     k = j + len(d)
@@ -223,9 +239,11 @@ class Segmenter:
                             continue
                         stem = letters[k:m]
                         initial = self.stem_initial.get(p)
-                        if initial and stem[0] not in initial:
-                            continue
-                        if not d and p != "ل" and is_bare(k) and self.starts_article(stem):
+                        if initial and (stem[0] not in initial or (stem[0] == "ا" and k in bare)):
+                            continue  # future س: an imperfect verb, whose alef is written أ
+                        if (c or p or d or e) and stem in self.enc and stem not in self.protected:
+                            continue  # لها بهم لكم: a preposition with a pronoun stays one word
+                        if not d and p != "ل" and k in bare and self.starts_article(stem):
                             continue
                         if self._splits_protected(letters, (0, i, j), k, m):
                             continue
@@ -241,6 +259,19 @@ class Segmenter:
                     return True
         return False
 
+    def parse(self, letters: str, pre: int, enc: int) -> Analysis:
+        """The reading with ``pre`` proclitic and ``enc`` enclitic letters (as stored in ``decisions``)."""
+        head = letters[:pre]
+        c = head[:1] if head[:1] in self.conj[1:] else ""
+        p = head[len(c) : len(c) + 1] if head[len(c) : len(c) + 1] in self.prep[1:] else ""
+        return Analysis(
+            c,
+            p,
+            head[len(c) + len(p) :],
+            letters[len(letters) - enc :] if enc else "",
+            letters[pre : len(letters) - enc],
+        )
+
     # -- evidence --
 
     def prior(self, a: Analysis) -> float:
@@ -249,14 +280,70 @@ class Segmenter:
             return 0.5 if a.is_whole else 0.01
         return pr["conj"][a.conj] * pr["prep"][a.prep] * pr["det:" + a.prep][a.det] * pr["enc"][a.enc]
 
-    def score(self, a: Analysis, count: int) -> float:
-        """The count of the word that reading ``a`` predicts, from its stem's other forms."""
-        t = self.stems.get(a.stem, 0) - count
-        if a.enc and a.stem.endswith("ت"):  # حكومت+ه: the stem's other forms end in ة
-            t += self.stems.get(a.stem[:-1] + "ة", 0)
+    def shared(self, letters: str, a: Analysis, stem: str) -> int:
+        """Occurrences of forms readable both whole (``letters`` plus clitics) and as ``a`` (its stem plus
+        clitics), ``letters`` itself included, that count towards ``stem``: evidence for neither reading.
+
+        At build time the forms' counts are known and, after the first round, which stem each form was
+        given (``assigned``); at run time (no ``counts``, for a word the corpus never had) this is 0.
+        """
+        if not self.counts:
+            return 0
+        get = self.counts.get
+        owner = self.assigned.get
+        total = 0
+        if a.conj:
+            heads: tuple[str, ...] = ("",)
+        elif a.prep:
+            heads = self.conj
+        else:
+            heads = tuple(c + p for c in self.conj for p in self.prep if p != "س" or a.det == "")
+        tails = ("",) if (a.enc or a.det) else self.enc
+        for h in heads:
+            body = h + letters
+            if a.det == "ال" and h.endswith("ل"):
+                body = h + letters[1:]  # ل + ال is written لل
+            for t in tails:
+                form = body + t
+                n = get(form, 0)
+                if n and (not self.assigned or owner(form) == stem):
+                    total += n
+        return total
+
+    def evidence(self, a: Analysis, whole: str, shared: int) -> int:
+        """Occurrences of the stem of reading ``a`` in forms other than those ``shared`` with ``whole``.
+
+        The stem of a split that is a known name counts as seen at least ``name_weight`` times (not the
+        whole word: names.tsv lists name tokens as written, clitics included).
+        """
+        stem = whole if a.is_whole else a.stem
+        t = self.stems.get(stem, 0) - shared
+        if a.enc and stem.endswith("ت"):  # حكومت+ه: the stem's other forms end in ة
+            t += self.stems.get(stem[:-1] + "ة", 0)
+        if not a.is_whole and (("ال" if a.det else "") + stem) in self.names:
+            t = max(t, self.name_weight)
+        return max(t, 0)
+
+    def score(self, a: Analysis, evidence: int) -> float:
+        """The count of the word that reading ``a`` predicts from its stem's ``evidence``."""
         pi = self.prior(a)
-        score = max(t, 0) * pi / (1.0 - pi)
-        return score + self.whole_bonus if a.is_whole else score
+        return evidence * pi / (1.0 - pi)
+
+    def explains(self, a: Analysis, count: int, evidence: int) -> bool:
+        """Whether split ``a`` can account for a word seen ``count`` times, its stem ``evidence`` times.
+
+        A clitic's rate varies from stem to stem (وقال is commoner than قال), but only so far: ``max_rate``
+        bounds, per clitic, the word's count over its stem's other occurrences (ذلك is not ذل + ك).
+        """
+        if not count or not self.max_rate or not (a.conj or a.prep or a.enc):
+            return True  # nothing to bound: the article alone is a matter of spelling
+        rate = self.max_rate
+        prep = "prep:" + a.prep + ("+det" if a.det else "") if a.prep else ""
+        bound = min(
+            rate.get(key, 1e9)
+            for key in ("conj:" + a.conj if a.conj else "", prep, "enc:" + a.enc if a.enc else "")
+        )
+        return count <= bound * evidence
 
     def allowed_for_name(self, letters: str, a: Analysis) -> bool:
         """A known name splits only into clitics and another known name (ومحمد, not ل+بنان)."""
@@ -264,18 +351,33 @@ class Segmenter:
             return True
         return ("ال" if a.det else "") + a.stem in self.names
 
-    def choose(self, letters: str, bare: frozenset[int] | Callable[[int], bool]) -> Analysis:
-        """The best-supported reading of ``letters`` (the whole word when nothing beats it)."""
+    def choose(self, letters: str, bare: frozenset[int]) -> Analysis:
+        """The best-supported reading of ``letters`` (the whole word when no split beats it)."""
+        known = self.decisions.get(letters)
+        if known is not None:
+            a = self.parse(letters, *known)
+            if a.det != "ال" or len(a.conj) + len(a.prep) in bare:  # decided for the bare-alef spelling
+                return a
         count = self.counts.get(letters, 0)
+        whole: Analysis | None = None
         best: Analysis | None = None
         best_score = -1.0
         for a in self.candidates(letters, bare):
-            if not self.allowed_for_name(letters, a):
-                continue
-            s = self.score(a, count)
-            if s > best_score:
-                best, best_score = a, s
-        return best if best is not None else Analysis("", "", "", "", letters)
+            if a.is_whole:
+                whole = a
+            elif self.allowed_for_name(letters, a):
+                ev = self.evidence(a, letters, self.shared(letters, a, a.stem))
+                if not self.explains(a, count, ev):
+                    continue
+                s = self.score(a, ev)
+                if s > best_score:
+                    best, best_score = a, s
+        if best is None:
+            return whole or Analysis("", "", "", "", letters)
+        if whole is None:
+            return best
+        ev = self.evidence(whole, letters, self.shared(letters, best, letters))
+        return best if best_score > self.score(whole, ev) + self.whole_bonus else whole
 
     def pieces(self, a: Analysis) -> list[tuple[int, int, str]]:
         """``(start, end, role)`` of each part of reading ``a``, in letters."""
@@ -307,7 +409,7 @@ class Segmenter:
         enc.sort(key=len, reverse=True)
         enc.remove("")
         enc.insert(0, "")
-        protected = frozenset(row[0] for row in _data_lines("segment_protected.tsv"))
+        protected = frozenset(normalize(row[0]).text for row in _data_lines("segment_protected.tsv"))
         return cls(
             conj=tuple(conj),
             prep=tuple(prep),
@@ -325,14 +427,15 @@ class Segmenter:
             card = json.loads(
                 resources.files("marsad.text").joinpath("data", "lexicon.json").read_text("utf-8")
             )
-            counts: dict[str, int] = {}
             stems: dict[str, int] = {}
+            decisions: dict[str, tuple[int, int]] = {}
+            splits: dict[tuple[str, str], tuple[int, int]] = {}
             non_article: set[str] = set()
-            for form, c, t, flag in _data_lines("lexicon.tsv.gz"):
-                if c != "0":
-                    counts[form] = int(c)
-                if t != "0":
-                    stems[form] = int(t)
+            for form, stem, pre, enc, flag in _data_lines("lexicon.tsv.gz"):
+                if stem:
+                    stems[form] = int(stem)
+                if pre:
+                    decisions[form] = splits.setdefault((pre, enc), (int(pre), int(enc)))
                 if flag:
                     non_article.add(form)
             names = frozenset(row[0] for row in _data_lines("names.tsv"))
@@ -341,10 +444,11 @@ class Segmenter:
         return cls.grammar(
             names=names,
             non_article=frozenset(non_article),
-            counts=counts,
             stems=stems,
+            decisions=decisions,
             priors=card["priors"],
             whole_bonus=float(card["settings"]["whole_bonus"]),
+            name_weight=int(card["settings"]["name_weight"]),
         )
 
 
@@ -353,35 +457,68 @@ def _segmenter() -> Segmenter:
     return Segmenter.load()
 
 
-@lru_cache(maxsize=200_000)
+# Per-type caches are plain dicts of atomic values, cleared when full: unlike lru_cache's linked nodes
+# they are not tracked by the garbage collector, which would otherwise rescan them again and again.
+_CACHE_MAX = 500_000
+_PIECES: dict[str, tuple[tuple[int, int, str], ...]] = {}
+_SEGMENTS: dict[str, tuple[int, int]] = {}
+
+
 def _analyse(word: str) -> tuple[tuple[int, int, str], ...]:
     """``(start, end, role)`` pieces of ``word`` in characters as written (marks go with their letter)."""
-    letters, positions, bare = word_skeleton(word)
+    pieces = _PIECES.get(word)
+    if pieces is None:
+        if len(_PIECES) >= _CACHE_MAX:
+            _PIECES.clear()
+        pieces = _PIECES[word] = _pieces(word)
+    return pieces
+
+
+def _pieces(word: str) -> tuple[tuple[int, int, str], ...]:
+    whole = ((0, len(word), "stem"),)
+    view = normalize(word)
+    letters = view.text
     if len(letters) < 3 or _WORD_RE.fullmatch(word) is None:
-        return ((0, len(word), "stem"),)
+        return whole
     seg = _segmenter()
+    if seg.decisions.get(letters) == (0, 0):  # decided whole for every spelling of these letters
+        return whole
+    bare = frozenset(  # the article can only begin at letter 0, 1 or 2
+        i for i in range(3) if letters[i] == "ا" and word[view.to_original(i)] not in _HAMZA_ALEFS
+    )
     a = seg.choose(letters, bare)
     if a.is_whole:
-        return ((0, len(word), "stem"),)
-    out = []
-    for s, e, role in seg.pieces(a):
-        start = 0 if s == 0 else positions[s]
-        end = len(word) if e == len(letters) else positions[e]
-        out.append((start, end, role))
+        return whole
+    n = len(letters)
+    out = tuple(
+        (0 if s == 0 else view.to_original(s), len(word) if e == n else view.to_original(e), role)
+        for s, e, role in seg.pieces(a)
+    )
     return tuple(p for p in out if p[0] < p[1] or p[2] == "stem")
 
 
-@lru_cache(maxsize=200_000)
 def segment(word: str) -> tuple[int, int]:
     """``(length of the proclitics, length of the enclitic)`` of ``word``, in characters as written.
 
     ``segment("والولايات") == (3, 0)``, ``segment("كتابه") == (0, 1)``, ``segment("لبنان") == (0, 0)``.
     Diacritics and tatweel count with the letter they follow.  Anything that is not one Arabic word
-    gives ``(0, 0)``.
+    gives ``(0, 0)``.  Cached per word.
     """
-    pieces = _analyse(word)
-    stem = next(p for p in pieces if p[2] == "stem")
-    return stem[0], len(word) - stem[1]
+    got = _SEGMENTS.get(word)
+    if got is None:
+        if len(_SEGMENTS) >= _CACHE_MAX:
+            _SEGMENTS.clear()
+        stem = next(p for p in _analyse(word) if p[2] == "stem")
+        got = _SEGMENTS[word] = (stem[0], len(word) - stem[1])
+    return got
+
+
+def clear_caches() -> None:
+    """Forget every cached decision and reload the data files on next use (after rebuilding them)."""
+    _segmenter.cache_clear()
+    _PIECES.clear()
+    _SEGMENTS.clear()
+    _TYPES.clear()
 
 
 def segments(token: Token) -> list[tuple[int, int, str]]:
@@ -397,8 +534,6 @@ def segments(token: Token) -> list[tuple[int, int, str]]:
 
 # --- tokenize ------------------------------------------------------------------------------------------
 
-_CACHE_MAX = 500_000
-
 
 class _TypeCache(dict[str, tuple[str, str, int, int, str]]):
     """Per word type: kind, norm, stem start and end within the word, stem norm."""
@@ -407,11 +542,11 @@ class _TypeCache(dict[str, tuple[str, str, int, int, str]]):
         if len(self) >= _CACHE_MAX:
             self.clear()
         kind = _kind(w)
-        norm = match_form(w)
+        norm = w.translate(_MATCH)  # match_form, without filling its cache
         if kind == "arabic":
             pre, suf = segment(w)
             end = len(w) - suf
-            info = (kind, norm, pre, end, match_form(w[pre:end]) if pre or suf else norm)
+            info = (kind, norm, pre, end, w[pre:end].translate(_MATCH) if pre or suf else norm)
         else:
             info = (kind, norm, 0, len(w), norm)
         self[w] = info
