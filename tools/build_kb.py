@@ -232,7 +232,8 @@ class Build:
             mine = [n for n in split(row.get("nisba", "")) if adjectives[n][0][0] == iso3]
             adj_m = [f for n in mine for f, tag in adjective_forms(n) if tag == "m" and f.startswith("ال")]
             adj_f = [f for n in mine for f, tag in adjective_forms(n) if tag == "f" and f.startswith("ال")]
-            names = split(row.get("ar", ""))[:2] + [a for a, o in c.aliases.items() if o == SOURCE][:1]
+            names = [n for n in split(row.get("ar", "")) if not n.startswith("-")][:2]
+            names += [a for a, o in c.aliases.items() if o == SOURCE][:1]
             names = list(dict.fromkeys(names))
             for t in templates:
                 ov = overrides.get((iso3, t["key"]), {})

@@ -110,7 +110,10 @@ def build_countries(cities: dict[str, dict[str, Any]]) -> tuple[list[Draft], dic
             for n in _clean_cldr(ar_names[iso2]):
                 d.add_alias(n, SOURCE)
         for n in split(row.get("ar", "")):
-            d.add_alias(n, CURATED)
+            if n.startswith("-"):
+                d.aliases.pop(n[1:], None)  # a CLDR name that is mostly an ordinary word
+            else:
+                d.add_alias(n, CURATED)
         pts = coords.get(iso2)
         if pts:
             d.lat = round(statistics.median(p[0] for p in pts), 2)
