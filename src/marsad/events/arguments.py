@@ -33,7 +33,8 @@ _OBJECT_WORDS = 10  # words a target may stand after its trigger
 _LEFT_WORDS = 4  # words between a pre-verbal subject and its verb
 _COMMAS = frozenset("،,")
 _APPOSITION_TOKENS = 12
-_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT", "ASSAULT", "COERCE"})  # قصف على مواقع الحزب
+_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT", "ASSAULT", "COERCE", "REQUEST"})
+_PLACE_TARGETS = frozenset({"CONSULT", "ASSAULT"})  # a visited or attacked place stands for its country  # قصف على مواقع الحزب
 _OBJECT_LIST_TYPES = frozenset({"SUPPORT", "AID", "AGREE", "COOPERATE"})  # دعم أصدقائنا وشعوب فلسطين واليمن
 _LIST_WORDS = 24  # how far a list of supported parties may run
 _TITLE_WORDS = 3  # words of a title a person's name may follow (وزير الخارجية جون كيري)
@@ -165,17 +166,18 @@ class ArgumentFinder:
     ) -> tuple[Actor | None, bool]:
         """(subject, whether a number, quantity or victim noun came first: قتل 20 شخصا، قتل جنديان اميركيان)."""
         toks, keys = sa.toks, sa.ctx.keys
-        k, content, victim = start, 0, False
+        k, content, victim, affiliated = start, 0, False, 0
+        heads = 1 if skip is None else 2  # words a (non-person) object may follow: القائم بأعمال السفارة
         while k < len(toks):
             a = sa.starting.get(k)
             if a is not None and skip is not None and a.group == skip.group:
                 k = a.last + 1
                 continue
             if a is not None:
-                if a.prep == "ل" and content and k > 0 and keys[k - 1] & self.affiliation:
-                    return a, victim  # مسلحون تابعون للحوثيين: the group they belong to
+                if affiliated and a.prep in (None, "ل") and not a.place_only:
+                    return a, victim  # مسلحون تابعون للحوثيين، القوات الموالية لحكومة الرئيس اليمني
                 if a.prep is None and not a.place_only:
-                    limit = _TITLE_WORDS if a.entity_type == "PER" else (0 if a.place else 1)
+                    limit = _TITLE_WORDS if a.entity_type == "PER" else (0 if a.place else heads)
                     if content > limit:
                         return None, victim
                     return a, victim or bool(keys[a.first] & self.victim)
@@ -189,7 +191,7 @@ class ArgumentFinder:
                 k += 1
                 continue
             if not t.is_word:
-                if t.text in STRONG_PUNCT:
+                if t.text in STRONG_PUNCT and not (skip is not None and t.text in _COMMAS):
                     return None, victim
                 k += 1
                 continue
@@ -198,6 +200,13 @@ class ArgumentFinder:
                 return None, victim
             kk = keys[k]
             if kk & self.affiliation and content:
+                affiliated = 1
+                k += 1
+                continue
+            if affiliated:
+                affiliated += 1
+                if affiliated > 3:
+                    return None, victim
                 k += 1
                 continue
             if kk & self.victim:
@@ -404,7 +413,7 @@ class ArgumentFinder:
         if f.src_preps:
             source_by_prep = self._prep_target(sa, v + 1, f.src_preps, False)
         if f.tgt_preps:
-            target = self._prep_target(sa, v + 1, f.tgt_preps, hit.trigger.type == "CONSULT")
+            target = self._prep_target(sa, v + 1, f.tgt_preps, hit.trigger.type in _PLACE_TARGETS)
             if target is None and hit.trigger.type in _COMPLEMENT_TYPES:
                 target = self._complement_actor(sa, end + 1, f.tgt_preps)
         if target is None and not f.intransitive:
@@ -420,7 +429,7 @@ class ArgumentFinder:
         source: Actor | None = None
         target: Actor | None = None
         gen = self._genitive(sa, end)
-        pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type == "CONSULT") if f.tgt_preps else None
+        pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type in _PLACE_TARGETS) if f.tgt_preps else None
         if gen is not None:
             subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place)
             if f.genitive == "src" or (f.genitive == "either" and subject_like):

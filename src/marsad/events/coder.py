@@ -121,6 +121,7 @@ class EventCoder:
             hits = find_triggers(self.lex, toks, by_sentence[si])
             ctx = self.guards.context(toks) if hits or _may_be_uncertain(toks, by_sentence[si], self.lex) else None
             if ctx is None:
+                topic = _speaker_before(doc, s, s.end) or topic
                 continue
             at = self.guards.uncertain_at(ctx)
             if at is not None:  # "I am not in a position to confirm": nothing here, nor before it
@@ -133,11 +134,9 @@ class EventCoder:
             rlo, rhi = bisect_left(role_starts, s.start), bisect_left(role_starts, s.end)
             sa = SentenceActors(ctx, self.actors.find(doc, toks, ents[lo:hi], roles[rlo:rhi]))
             found = self._sentence(doc, si, s, sa, hits, topic)
-            if found:
-                drafts.extend(found)
-                with_source = [d.source for d in found if d.source is not None]
-                if with_source:
-                    topic = with_source[-1]
+            drafts.extend(found)
+            with_source = [d.source for d in found if d.source is not None]
+            topic = with_source[-1] if with_source else (_speaker_before(doc, s, s.end) or topic)
         return self._dedupe(drafts)
 
     def _dedupe(self, drafts: list[_Draft]) -> list[Event]:
@@ -442,7 +441,7 @@ def _text(doc: Document, toks: Sequence[Token], hit: Hit) -> str:
 
 
 def _as_target(a: Actor, ptype: str) -> Mention:
-    """A visited city stands for its country (``زيارة الى موسكو`` → RUS)."""
+    """A visited or attacked city stands for its country (``زيارة الى موسكو`` → RUS)."""
     m = a.mention
     if a.place_only and m.country:
         return replace(m, actor=m.country)
