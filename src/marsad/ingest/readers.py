@@ -247,9 +247,17 @@ def _read_file(path: Path, encoding: str | None) -> Iterator[Item | Failure]:
     yield from _dispatch(data, origin, suffix, encoding)
 
 
+# In a folder, only files of these kinds are articles (a file named on the command line is always read),
+# and never the folder's own paperwork.
+_KNOWN = _TEXT | _HTML | _FEED | _JSON | _JSONL | _ZIP
+_PAPERWORK = {"readme", "license", "licence", "notice", "copying", "credits", "authors", "changelog"}
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts):
+        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(folder).parts):
+            continue
+        if p.suffix.lower() in _KNOWN and p.stem.lower() not in _PAPERWORK:
             yield p
 
 

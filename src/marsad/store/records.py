@@ -19,7 +19,7 @@ EVENT_COLUMNS = (
     "source_text", "source_norm", "source_entity", "source_kb", "source_name_en", "source_actor", "source_country",
     "target_text", "target_norm", "target_entity", "target_kb", "target_name_en", "target_actor", "target_country",
     "location_text", "location_name_en", "location_country", "lat", "lon",
-    "date", "confidence", "evidence_start", "evidence_end",
+    "date", "confidence", "mentions", "evidence_start", "evidence_end",
 )  # fmt: skip
 
 
@@ -76,6 +76,10 @@ def _evidence(ev: dict[str, Any], record: dict[str, Any]) -> tuple[int | None, i
     return None, None
 
 
+def _mentions(value: Any) -> int:
+    return value if isinstance(value, int) and value > 0 else 1
+
+
 def event_rows(article_id: int, record: dict[str, Any]) -> list[tuple[Any, ...]]:
     rows = []
     for seq, ev in enumerate(record.get("events") or ()):
@@ -92,7 +96,7 @@ def event_rows(article_id: int, record: dict[str, Any]) -> list[tuple[Any, ...]]
                 tgt.get("text"), _norm(tgt.get("text")), tgt.get("entity"), tgt.get("kb"), tgt.get("name_en"),
                 tgt.get("actor"), tgt.get("country"),
                 loc.get("text"), loc.get("name_en"), loc.get("country"), loc.get("lat"), loc.get("lon"),
-                ev.get("date"), ev.get("confidence"), ev_start, ev_end,
+                ev.get("date"), ev.get("confidence"), _mentions(ev.get("mentions")), ev_start, ev_end,
             )
         )  # fmt: skip
     return rows

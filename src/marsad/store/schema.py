@@ -108,6 +108,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             lon            REAL,
             date           TEXT,
             confidence     REAL,
+            mentions       INTEGER NOT NULL DEFAULT 1,  -- times the article reports it
             evidence_start INTEGER,
             evidence_end   INTEGER,
             PRIMARY KEY (article_id, vid)
