@@ -33,7 +33,8 @@ _OBJECT_WORDS = 10  # words a target may stand after its trigger
 _LEFT_WORDS = 4  # words between a pre-verbal subject and its verb
 _COMMAS = frozenset("،,")
 _APPOSITION_TOKENS = 12
-_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT", "ASSAULT", "COERCE", "REQUEST"})
+_PP_HEAD_WORDS = 3  # words a preposition's object may start with before the actor it names
+_COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT", "ASSAULT", "COERCE", "REQUEST", "RETREAT"})
 _PLACE_TARGETS = frozenset({"CONSULT", "ASSAULT"})  # a visited or attacked place stands for its country  # قصف على مواقع الحزب
 _OBJECT_LIST_TYPES = frozenset({"SUPPORT", "AID", "AGREE", "COOPERATE"})  # دعم أصدقائنا وشعوب فلسطين واليمن
 _LIST_WORDS = 24  # how far a list of supported parties may run
@@ -137,6 +138,27 @@ class ArgumentFinder:
             k -= 1
         return None
 
+    def clause_subject(self, sa: SentenceActors, i: int) -> Actor | None:
+        """The nearest actor before ``i`` in its clause not governed by a preposition (the subject
+        of the verb a purpose noun depends on: ``أن تبذل بريطانيا مزيدا من الجهود لمساعدة ...``)."""
+        toks = sa.toks
+        k, words = i - 1, 0
+        while k >= 0 and words <= 6:
+            a = sa.covering.get(k)
+            if a is not None:
+                if a.prep is None and not a.place_only:
+                    return a
+                k = a.first - 1
+                words += 1
+                continue
+            t = toks[k]
+            if self._is_boundary(t):
+                return None
+            if t.is_word:
+                words += 1
+            k -= 1
+        return None
+
     def _before_apposition(self, sa: SentenceActors, comma: int) -> Actor | None:
         """``قاسم سليماني، قائد فيلق القدس في الحرس الثوري، يقوم``: the name before an apposition
         set off by commas, when the apposition itself starts with an actor."""
@@ -174,6 +196,8 @@ class ArgumentFinder:
                 k = a.last + 1
                 continue
             if a is not None:
+                if a.prep is not None and a.prep in stop:
+                    return None, victim  # استنجد بالسعودية: the target's phrase, the subject is not after it
                 if affiliated and a.prep in (None, "ل") and not a.place_only:
                     return a, victim  # مسلحون تابعون للحوثيين، القوات الموالية لحكومة الرئيس اليمني
                 if a.prep is None and not a.place_only:
@@ -234,9 +258,29 @@ class ArgumentFinder:
         return k + 1
 
     def _prep_target(self, sa: SentenceActors, start: int, preps: frozenset[str], places: bool) -> Actor | None:
+        """The actor after one of ``preps``: right after it, or a few words on when the preposition
+        governs a common noun first (``إلى العاصمة اليمنية صنعاء``، ``على مواقع حزب العمال``)."""
         for a in self._right(sa, start, _OBJECT_WORDS, commas=True):
             if a.prep is not None and a.prep in preps and (places or not a.place_only):
                 return a
+        toks = sa.toks
+        k, words = start, 0
+        while k < len(toks) and words <= _OBJECT_WORDS:
+            t = toks[k]
+            if t.is_word:
+                if t.norm in preps or clitic_preposition(t.prefix) in preps:
+                    for j in range(k + 1, min(len(toks), k + 1 + _PP_HEAD_WORDS)):
+                        a = sa.starting.get(j)
+                        if a is not None:
+                            ok = a.prep is None and (places or not a.place_only)
+                            return a if ok else None
+                        if toks[j].text in STRONG_PUNCT or toks[j].norm in self.boundary:
+                            break
+                    return None
+                words += 1
+            elif t.text in STRONG_PUNCT and t.text not in _COMMAS:
+                return None
+            k += 1
         return None
 
     def _complement_actor(self, sa: SentenceActors, start: int, preps: frozenset[str]) -> Actor | None:

@@ -227,6 +227,14 @@ class EventCoder:
                 subject = subject or _speaker_before(doc, s, toks[hit.anchor].start) or topic
                 if subject is not None:
                     sources = [subject]
+            if not sources and t.is_verb and q is None:
+                before = _after_subordinator(sa, hit.anchor, self.args.boundary)
+                if before is not None:  # مساعدة اليمن بعدما استنجد بالسعودية
+                    sources = [before.mention]
+            if not sources and not t.is_verb and modality in (INTENT, FUTURE):
+                lead = self.args.clause_subject(sa, hit.anchor)
+                if lead is not None:  # أن تبذل بريطانيا مزيدا من الجهود لمساعدة الولايات المتحدة
+                    sources = [lead.mention]
             if not sources and not t.is_verb:
                 speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
                 if speaker is None and q is not None and q.speaker is not None:
@@ -238,6 +246,11 @@ class EventCoder:
                 sources = self._own_country(doc, s, ctx, hit, q, topic)
             if ptype == "CONSULT" and not all(_political(m) for m in sources):
                 continue  # a visit is paid by an official or a body, not by travellers
+            if ptype == "CONSULT" and any(a.place for a in args.targets):
+                home = {_country(m) for m in sources}
+                targets = [m for m in targets if _country(m) not in home]  # a meeting in one's own capital
+                if not targets:
+                    continue
             if not self._enough(ptype, t.frame.requires_actor, sources, targets):
                 if ptype == t.type and t.mode:
                     donated.setdefault(ptype, t.mode)
@@ -585,6 +598,21 @@ def _complete(drafts: list[_Draft]) -> list[_Draft]:
 def _political(m: Mention) -> bool:
     """An actor with a sector (``USAGOV``, ``IGOUNO``) or a named entity: not a bare nationality."""
     return bool(m.entity) or (m.actor is not None and len(m.actor) > 3)
+
+
+def _after_subordinator(sa: SentenceActors, v: int, subordinators: frozenset[str]) -> Actor | None:
+    """A verb right after بعدما/عندما/حيث without a subject of its own: the actor just before."""
+    toks = sa.toks
+    k = v - 1
+    if k < 0 or not toks[k].is_word or toks[k].norm not in subordinators or toks[k].norm in ("ان", "الذي", "التي"):
+        return None
+    for j in range(k - 1, max(-1, k - 5), -1):
+        a = sa.covering.get(j)
+        if a is not None:
+            return a if not a.place_only and a.entity_type != "ADJ" else None
+        if toks[j].text in _STRONG:
+            return None
+    return None
 
 
 def _sentence_subject(sa: SentenceActors, before: int) -> Mention | None:
