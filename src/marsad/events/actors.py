@@ -235,13 +235,17 @@ class ActorFinder:
 
     def _merge_titles(self, doc: Document, actors: list[Actor]) -> list[Actor]:
         """A role phrase and a name beside it are one actor (``وزير الخارجية الاميركي جون كيري``,
-        ``زيجمار جابريل، وزير الاقتصاد الألماني``); the name's code wins when it has one."""
+        ``زيجمار جابريل، وزير الاقتصاد الألماني``); the name's code wins when it has one.  A name
+        in brackets after the same actor is that actor (``حركة المقاومة الإسلامية (حماس)``)."""
         out: list[Actor] = []
         for a in actors:
             if out:
                 prev = out[-1]
                 kinds = {prev.entity_type, a.entity_type}
                 between = doc.text[prev.mention.end : a.mention.start].strip()
+                if between in ("(", "«") and a.mention.actor and a.mention.actor == prev.mention.actor:
+                    out[-1] = replace(prev, last=a.last)
+                    continue
                 if kinds == {None, "PER"} and a.prep is None and between in ("", "،", ","):
                     name, role = (a, prev) if a.entity_type == "PER" else (prev, a)
                     best = name.mention if name.mention.actor else role.mention

@@ -107,6 +107,11 @@ class ArgumentFinder:
                 k = a.last + 1
                 words += 1
                 continue
+            if commas and t.is_word and t.norm in self.relative and k > 0 and toks[k - 1].text in _COMMAS:
+                k += 1  # زيارة وفد حماس، التي وصفها بالناجحة، إلى السعودية: past the relative clause
+                while k < len(toks) and toks[k].text not in _COMMAS and toks[k].text not in STRONG_PUNCT:
+                    k += 1
+                continue
             if self._is_boundary(t) and k > start and not (commas and t.text in _COMMAS):
                 return
             if t.is_word:
@@ -138,7 +143,7 @@ class ArgumentFinder:
             k -= 1
         return None
 
-    def clause_subject(self, sa: SentenceActors, i: int) -> Actor | None:
+    def clause_subject(self, sa: SentenceActors, i: int, relatives: bool = False) -> Actor | None:
         """The nearest actor before ``i`` in its clause not governed by a preposition (the subject
         of the verb a purpose noun depends on: ``أن تبذل بريطانيا مزيدا من الجهود لمساعدة ...``)."""
         toks = sa.toks
@@ -152,7 +157,7 @@ class ArgumentFinder:
                 words += 1
                 continue
             t = toks[k]
-            if self._is_boundary(t):
+            if self._is_boundary(t) and not (relatives and t.is_word and t.norm in self.relative):
                 return None
             if t.is_word:
                 words += 1
@@ -394,9 +399,9 @@ class ArgumentFinder:
             if self._is_boundary(t):
                 return None
             if t.is_word and sa.ctx.keys[k] & self.light:
-                between = [a for a in sa.actors if k < a.first and a.last < i and a.prep is None and not a.place_only]
-                if between:
-                    return between[0]
+                subject = self._subject_scan(sa, k + 1, frozenset())[0]
+                if subject is not None and subject.last < i:
+                    return subject  # قام مسلحون تابعون للحوثيين بالقبض
                 return self._left_subject(sa, k)
             if t.is_word:
                 words += 1
@@ -470,14 +475,18 @@ class ArgumentFinder:
     def _noun(self, sa: SentenceActors, hit: Hit, lex_hits: dict[int, Hit]) -> Arguments:
         f = hit.trigger.frame
         i, end = hit.anchor, hit.tokens[-1]
+        if f.swap:  # بدعم من X، بناء على طلب من X، المدعومة من X: X did it to the clause's subject
+            giver = self._prep_target(sa, end + 1, f.src_preps, False) if f.src_preps else None
+            receiver = self.clause_subject(sa, i, relatives=True)
+            return Arguments(sa.group(giver) if giver else (), (receiver,) if receiver else ())
         source: Actor | None = None
         target: Actor | None = None
-        gen = self._genitive(sa, end)
+        gen = None if f.accusation else self._genitive(sa, end)
         pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type in _PLACE_TARGETS) if f.tgt_preps else None
         if gen is not None:
-            subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place)
-            if f.genitive == "src" or (f.genitive == "either" and subject_like):
-                source = gen  # قصف جوي تركي، زيارة وزير الخارجية، دعم طهران لنظام الأسد
+            subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place_only)
+            if gen.entity_type == "ADJ" or f.genitive == "src" or (f.genitive == "either" and subject_like):
+                source = gen  # قصف جوي تركي، الغزو العراقي، زيارة وزير الخارجية، دعم طهران لنظام الأسد
             else:
                 target = gen  # مقتل جنديين، دعم أصدقائنا
         rel_src, _ = self._relative_source(sa, end, lex_hits)
@@ -494,13 +503,11 @@ class ArgumentFinder:
         if target is None and hit.trigger.type == "ASSAULT":
             target = self._exposed_target(sa, i)
         if f.accusation and target is None:
-            target = self._left_subject(sa, i)
+            target = self.clause_subject(sa, i, relatives=True)  # أن تغير إيران سياستها التي تكمن بالتدخل
         if target is None and f.genitive != "src" and hit.trigger.type in _OBJECT_LIST_TYPES:
             targets = self._object_list(sa, end + 1)
             if targets:
                 return Arguments(sa.group(source) if source is not None else (), targets)
-        if source is not None and target is not None and source.group == target.group and source is not target:
-            pass
         return self._assemble(sa, hit, source, target, None)
 
     def _victim_before(self, sa: SentenceActors, a: Actor) -> bool:

@@ -77,7 +77,10 @@ class EventCoder:
         self.guards = Guards(lexicon)
         self.args = ArgumentFinder(lexicon)
         self.actors = actors if actors is not None else ActorFinder(lexicon.cue_words("preposition"))
-        self.modes = lexicon.modes
+        self.modes = {t: cues for t, cues in lexicon.modes.items() if "->" not in t}
+        self.retype = {
+            t.split("->")[0]: (t.split("->")[1], cues[0][0], cues[0][1]) for t, cues in lexicon.modes.items() if "->" in t
+        }
         self.policies = lexicon.policies
         self.own_country = lexicon.cue_words("own_country")
         self._hot: set[str] = set()  # words that may anchor a trigger or an 'I cannot confirm' cue
@@ -238,10 +241,14 @@ class EventCoder:
             if not sources and not t.is_verb:
                 speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
                 if speaker is None and q is not None and q.speaker is not None:
-                    if self.guards.own_intention(ctx, hit) or t.frame.predicate:
+                    if self.guards.own_intention(ctx, hit) or t.frame.predicate or t.frame.accusation:
                         speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران، وجاء في البيان: ... واعدا
                 if speaker is not None:
                     sources = [_speaker(doc, speaker)]
+            if not sources and not t.is_verb and t.type not in _EVENT_NOUN_TYPES and _governed(toks, hit) and not hit.reading.suffix:
+                lead = self.args.clause_subject(sa, hit.anchor)
+                if lead is not None:  # حرص الوزير على التوجه إلى أبوظبي، قام بزيارة
+                    sources = [lead.mention]
             if not sources:
                 sources = self._own_country(doc, s, ctx, hit, q, topic)
             if ptype == "CONSULT" and not all(_political(m) for m in sources):
@@ -335,6 +342,10 @@ class EventCoder:
         t = hit.trigger
         trigger = _trigger_span(doc, toks, hit)
         mode = t.mode if ptype == t.type else None
+        if ptype == t.type and t.cameo in self.retype:  # دعم عسكري، المدعومة جوا وبرا: military help is AID
+            new, new_mode, words = self.retype[t.cameo]
+            if self._near(sa.ctx, hit, words):
+                ptype, mode = new, new_mode
         if mode is None and ptype == t.type:
             mode = self._mode(sa.ctx, hit, ptype)
         cameo = t.cameo if ptype == t.type else _FUTURE_CAMEO.get(ptype)
@@ -357,6 +368,10 @@ class EventCoder:
             ev = _evidence(doc, toks, hit, [a for a in sa.actors if _is(a, src) or _is(a, tgt)])
             out.append(_Draft(ptype, mode, cameo, si, trigger, src, tgt, location, date, conf, ev))
         return out
+
+    def _near(self, ctx: SentenceContext, hit: Hit, words: frozenset[str]) -> bool:
+        lo, hi = max(0, hit.anchor - 4), min(len(ctx.toks), hit.tokens[-1] + 5)
+        return any(ctx.keys[k] & words for k in range(lo, hi))
 
     def _mode(self, ctx: SentenceContext, hit: Hit, ptype: str) -> str | None:
         toks = ctx.toks
@@ -409,6 +424,8 @@ class EventCoder:
         return best[1] if best else None
 
 
+_EVENT_NOUN_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST"})  # nouns whose agent is not the clause's subject
+_GOVERNING = frozenset({"علي", "في", "الي", "من", "عن", "خلال", "اثناء"})
 _OPINION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
 _STRONG = frozenset(".؛;:!?؟")
 _CLAUSE_PUNCT = frozenset(".،,؛;:\"»”")
@@ -598,6 +615,14 @@ def _complete(drafts: list[_Draft]) -> list[_Draft]:
 def _political(m: Mention) -> bool:
     """An actor with a sector (``USAGOV``, ``IGOUNO``) or a named entity: not a bare nationality."""
     return bool(m.entity) or (m.actor is not None and len(m.actor) > 3)
+
+
+def _governed(toks: Sequence[Token], hit: Hit) -> bool:
+    """Is the noun the object of a preposition (``على التوجه``، ``بزيارة``، ``في مؤتمر``)?"""
+    if hit.reading.prep:
+        return True
+    k = hit.anchor - 1
+    return k >= 0 and toks[k].is_word and toks[k].norm in _GOVERNING
 
 
 def _after_subordinator(sa: SentenceActors, v: int, subordinators: frozenset[str]) -> Actor | None:
