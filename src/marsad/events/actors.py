@@ -204,8 +204,8 @@ class ActorFinder:
 
     def _preposition(self, toks: Sequence[Token], first: int, m: Mention) -> str | None:
         t = toks[first]
-        before = t.text[: max(0, m.start - t.start)]
-        p = clitic_preposition(before if before else t.prefix)
+        before = t.text[: max(0, m.start - t.start)]  # a name's own first letter is not a clitic (برلين)
+        p = clitic_preposition(before) if before else None
         if p is not None:
             return p
         k = first - 1

@@ -539,7 +539,7 @@ class ArgumentFinder:
             source = by_prep
         sources = sa.group(source) if source is not None else ()
         targets = sa.group(target) if target is not None else ()
-        if f.symmetric and len(sources) > 1 and not targets:
+        if f.symmetric and len(sources) > 1 and not (target is not None and target.prep in ("مع", "ب")):
             first, *others = sources
             return Arguments((first,) * len(others), tuple(others), pair=True)
         if source is not None and target is None and targets == () and f.tgt_preps & {"بين"}:
