@@ -100,6 +100,7 @@ def small_kb() -> KnowledgeBase:
         Role("مسؤول", "GOV", "person", "official", inherit=True),
         Role("الرئيس", "GOV", "person", "president"),
         Role("القوات", "MIL", "group", "forces"),
+        Role("شرطة", "COP", "group", "police"),
     ]
     return KnowledgeBase(entries, adjectives, roles, {})
 
@@ -210,6 +211,17 @@ def test_an_official_of_a_ministry_takes_its_country(linker: Linker) -> None:
     doc = linker(analysed("قال مسؤول بوزارة الخارجية التركية اليوم إن الزيارة أجلت.", ()))
     official = [m for m in role_mentions(doc) if m.text.startswith("مسؤول")]
     assert official and official[0].actor == "TURGOV"
+
+
+def test_deputies_envoys_and_bodies_named_with_their_place(linker: Linker) -> None:
+    text = "وقال مساعد وزير الخارجية الروسي إن مندوب سوريا تحدث مع شرطة مدينة حلب أمس."
+    doc = linker(analysed(text, ()))
+    by_text = {m.text: m.actor for m in role_mentions(doc)}
+    assert by_text["مساعد وزير الخارجية الروسي"] == "RUSGOV"
+    assert by_text["مندوب سوريا"] == "SYRGOV"
+    police = entity(doc, "شرطة مدينة حلب")
+    assert (police.type, police.actor) == ("ORG", "SYRCOP")
+    assert entity(doc, "حلب").kb == "place:aleppo"
 
 
 def test_actor_for_span_prefers_the_head_of_the_phrase(linker: Linker) -> None:

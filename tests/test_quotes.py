@@ -125,6 +125,26 @@ def test_quoting_a_source_passes_the_word_to_it(linker: Linker) -> None:
     assert q.text.startswith("انطلق القصف")
 
 
+def test_a_reported_clause_with_an_opinion_inside_stays_with_its_speaker(linker: Linker) -> None:
+    text = "وأكد مصدر دبلوماسي مصري مسؤول أن سوريا ترى في الحوار جزءا من الحل المنشود للأزمة."
+    (q,) = quotes(linker, text)
+    assert q.speaker is not None and q.speaker.text == "مصدر دبلوماسي مصري مسؤول"
+    assert q.text.startswith("سوريا ترى")
+
+
+def test_an_agency_reports_and_a_person_who_added(linker: Linker) -> None:
+    text = (
+        "ونقلت الأمم المتحدة أن الغارات أسفرت عن مقتل عشرة مسلحين. "
+        "ووصل الوزير إلى المدينة، وفق ما قال جون كيري، الذي أضاف أن الزيارة ستستمر يومين."
+    )
+    qs = quotes(linker, text, ("جون كيري",))
+    assert [(q.text.split()[0], q.speaker.text if q.speaker else None) for q in qs] == [
+        ("الغارات", "الأمم المتحدة"),
+        ("ووصل", "جون كيري"),
+        ("الزيارة", "جون كيري"),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [

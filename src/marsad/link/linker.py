@@ -227,7 +227,8 @@ class _Run:
                         e.start = start  # بان كي مون: the ب NER read as a preposition is the name's
                 elif first <= e.first and e.last <= last:
                     e.first, e.last, e.start, e.end, e.entry = first, last, start, end, entry
-                elif entry.type == e.type:
+                elif entry.type == e.type and (e.type != "PER" or (last == e.last and n >= 2)):
+                    # inside a person's name only a full surname counts (not هادي in عبد الهادي الشيخ)
                     e.partial = e.partial or entry
                 continue
             # an alias over a partial NER span and more words: widen to the alias
@@ -381,8 +382,8 @@ class _Run:
                 k += 1
                 continue
             o = own[k]
-            if o != -1 and self.ents[o].type == "PER":
-                k = self.ents[o].last + 1
+            if o != -1 and (self.ents[o].type == "PER" or self.ents[o].first != k):
+                k = self.ents[o].last + 1  # مركز «الملك» سلمان: inside a name
                 continue
             ph = l.roles.parse(keys, k, body_at, previous)
             if ph is None:
@@ -394,6 +395,7 @@ class _Run:
             k = ph.last + 1
         # institutions and forces with an actor become entities; people bind to names
         bound: list[tuple[RolePhrase, _Ent | None]] = []
+        loose: set[int] = set()  # bound to a name after a comma or a title: the memory may know better
         added: list[_Ent] = []
         own = self.owners()
         for ph, _ in out:
@@ -403,7 +405,10 @@ class _Run:
                 continue
             if ph.inner is not None:
                 self._add_body(ph.inner, own, added)
-            bound.append((ph, self._apposition(ph, own)))
+            person, apart = self._apposition(ph, own)
+            if apart:
+                loose.add(len(bound))
+            bound.append((ph, person))
         if added:
             self.ents.extend(added)
             self.ents.sort(key=lambda x: x.start)
@@ -414,6 +419,12 @@ class _Run:
             if ph.role.kind not in ("person", "title") or not ph.office:
                 continue
             office, head = ph.office, ph.office[:1]
+            if e is not None and n in loose:
+                # كرّم أمير نجران، العريف عبدالله ...: the emir named before, not the corporal after
+                known = memory.get((office, ph.country)) or memory.get((office, None))
+                if known is not None and known is not e and known.country in (None, ph.country):
+                    bound[n] = (ph, known)
+                    continue
             if e is not None:
                 memory[(office, ph.country)] = e
                 memory[(head, ph.country)] = e
@@ -434,9 +445,16 @@ class _Run:
         return bound
 
     def _add_body(self, ph: RolePhrase, own: list[int], added: list[_Ent]) -> None:
-        """An institution or a force with a known actor, not already an entity, becomes one."""
-        if not ph.actor or any(own[i] != -1 for i in range(ph.first, ph.last + 1)):
+        """An institution or a force with a known actor, not already an entity, becomes one; it may
+        contain the place or body that gives its code (``شرطة محافظة شرورة``)."""
+        if not ph.actor:
             return
+        for i in range(ph.first, ph.last + 1):
+            o = own[i]
+            if o == -2 or (
+                o >= 0 and (i == ph.first or self.ents[o].type == "PER" or self.ents[o].last > ph.last)
+            ):
+                return
         start = self.char_start(ph.first, ph.strip)
         e = _Ent(ph.first, ph.last, start, self.ends[ph.last], "ORG", "role")
         e.actor, e.country = ph.actor, ph.country
@@ -444,8 +462,9 @@ class _Run:
         for i in range(ph.first, ph.last + 1):
             own[i] = -2  # taken
 
-    def _apposition(self, ph: RolePhrase, own: list[int]) -> _Ent | None:
-        """The person named right after (or right before) a role phrase."""
+    def _apposition(self, ph: RolePhrase, own: list[int]) -> tuple[_Ent | None, bool]:
+        """The person named right after (or right before) a role phrase, and whether a comma or a
+        title stands between them."""
         keys = self.keys
         words = self.l.words
         k = ph.last + 1
@@ -454,7 +473,7 @@ class _Run:
             o = own[k]
             if o >= 0:
                 e = self.ents[o]
-                return e if e.type == "PER" and e.first == k else None
+                return (e if e.type == "PER" and e.first == k else None), steps > 0
             if o == -2:
                 break
             if keys[k] == BARRIER and self.toks[self.where[k]].text not in ",،":
@@ -470,8 +489,8 @@ class _Run:
         if k >= 0 and own[k] >= 0:
             e = self.ents[own[k]]
             if e.type == "PER" and e.last == k:
-                return e
-        return None
+                return e, False
+        return None, False
 
     # 5. short names -----------------------------------------------------------------------------
 

@@ -31,6 +31,8 @@ _MAX_WORDS = 9
 
 # The role of a counterpart when no role phrase precedes it: an official of a government.
 COUNTERPART = Role(form="نظير", sector="GOV", kind="person", name_en="counterpart")
+# The role of an envoy (مندوب، ممثل، مبعوث): the body represented gives the code.
+ENVOY = Role(form="مندوب", sector="GOV", kind="person", name_en="envoy", inherit=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,10 @@ class RoleParser:
         """A cheap test: could a role phrase start with this word? (cached per word)"""
         found = self._may.get(norm)
         if found is None:
-            found = bool(self.index.starts(norm)) or self.words.has(_strip_conj(norm), "counterpart")
+            bare = _strip_conj(norm)
+            found = bool(self.index.starts(norm)) or any(
+                self.words.has(bare, c) for c in ("counterpart", "deputy", "envoy")
+            )
             if len(self._may) < 300_000:
                 self._may[norm] = found
         return found
@@ -113,6 +118,27 @@ class RoleParser:
             return None
         words = self.words
         counterpart = False
+        bare = _strip_conj(k)
+        if words.has(bare, "deputy") and depth < 2:
+            # مساعد وزير الخارجية الإيراني، وكيل الخارجية البحرينية: the office that follows, held in deputy
+            j = i + 1
+            while j < len(keys) and words.has(keys[j], "filler"):
+                j += 1
+            office_phrase = self.parse(keys, j, body_at, previous, depth + 1) if j < len(keys) else None
+            if office_phrase is not None and (office_phrase.actor or office_phrase.country):
+                return RolePhrase(
+                    i,
+                    office_phrase.last,
+                    len(k) - len(bare),
+                    office_phrase.role if office_phrase.role.kind == "person" else ENVOY,
+                    office_phrase.country,
+                    office_phrase.actor,
+                    office_phrase.former,
+                    False,
+                    office_phrase.inner
+                    or (office_phrase if office_phrase.role.kind == "institution" else None),
+                    (_bare(k), *office_phrase.office),
+                )
         if words.has(_strip_conj(k), "counterpart"):
             role = previous.role if previous is not None else COUNTERPART
             n, strip = 1, len(k) - len(_strip_conj(k))
@@ -120,7 +146,9 @@ class RoleParser:
         else:
             m = self.index.match_at(keys, i)
             if m is None:
-                return None
+                if not words.has(bare, "envoy"):
+                    return None
+                m = (1, len(k) - len(bare), bare, ENVOY)
             n, strip, _, role = m
             if role.kind == "modifier":
                 return None

@@ -22,6 +22,8 @@ CLASSES = (
     "title",
     "filler",
     "former",
+    "deputy",
+    "envoy",
 )
 
 

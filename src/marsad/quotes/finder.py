@@ -129,7 +129,9 @@ class _Run:
                 and (
                     ctx.word(k - 1, "neg")
                     or ctx.word(k - 1, "subj")
-                    or (ctx.word(k - 1, "rel") and _agrees(ctx, k - 1, k))
+                    or (
+                        ctx.word(k - 1, "rel") and _agrees(ctx, k - 1, k) and ctx.person_before(k - 1) is None
+                    )
                 )
             ):
                 if ctx.word(k - 1, "neg"):
@@ -197,6 +199,8 @@ class _Run:
                 continue
             at = self.attribute(i, n, strip, cue, a, nxt, b, attrs)
             if at is None:
+                if attrs and attrs[-1].end == i and attrs[-1].mode != "before":
+                    attrs[-1].end = nxt  # not an attribution after all: the clause before goes on
                 continue
             attrs.append(at)
             if at.speaker is not None and not at.nested:
@@ -229,13 +233,15 @@ class _Run:
             sp, k0 = relayed
         elif cue.kind == "verb":
             sp = ctx.subject_after(j, nxt, self.history)
+            if sp is None and i > a and ctx.word(i - 1, "rel"):
+                sp = ctx.person_before(i - 1)  # الأصبحي، الذي أضاف أنه: who added that
             if sp is None and i > a and ctx.norms[i - 1] == "ما":
                 return None  # ما يشير إلى: "which indicates", no speaker
             if i > a and ctx.norms[i - 1] in ("كما", "وكما"):
                 # كما أعلنت واشنطن / وكما يردد الإيرانيون: "as X says", about the clause before
                 subject = sp or ctx.noun_phrase(j, nxt)
                 if subject is not None and self.content(cue, subject.last + 1, nxt) is None:
-                    return self.according(i, n, strip, cue, a, nxt, subject, prev)
+                    return self.according(i, n, strip, cue, a, nxt, subject, prev, before_only=True)
             if sp is None and strip == 0:
                 sp = ctx.subject_before(i, a)
                 how = "before"
@@ -254,6 +260,11 @@ class _Run:
             and how in ("before", "embedded")
             and prev.start <= sp.first < prev.end
         ):
+            # A says that B told C "...": B's quotation is the quote, A stays the speaker carried on.
+            # A says that B thinks ... (no quotation): it is all A's reported speech.
+            if mode not in ("direct", "colon") and not any(start <= k < nxt for k in self.opens):
+                prev.end = nxt
+                return None
             prev.dropped = True
             at.nested = True
         return at
@@ -261,15 +272,18 @@ class _Run:
     def relayed(self, j: int, nxt: int) -> tuple[Speaker | None, int] | None:
         """``نقلت الوكالة عن المسؤول القول إن``: the speaker after عن (``عنها`` → the previous one).
 
-        Without عن the verb passes something on (نقلتها وكالة إرنا): no attribution, None.
+        With a complementiser first (نقلت وكالة الأناضول أن) the relayer reports it; with neither the
+        verb passes something on (نقلتها وكالة إرنا): no attribution, None.
         """
         ctx = self.ctx
         relayer = ctx.subject_after(j, nxt, self.history)
         k = relayer.last + 1 if relayer is not None else j
         for x in range(j, min(nxt, k + _PREP_REACH)):
             n = ctx.norms[x]
+            if ctx.word(x, "comp") and relayer is not None:
+                return relayer, k  # نقلت الوكالة أن ...: the agency reports it
             if n == "عن":
-                sp = ctx.subject_after(x + 1, nxt, self.history)
+                sp = ctx.subject_after(x + 1, nxt, self.history) or ctx.bare_name(x + 1, nxt)
                 if sp is not None:
                     after = sp.last + 1
                     if after < nxt and self.lex.cue_at(ctx.norms, ctx.texts, after) is not None:
@@ -310,8 +324,10 @@ class _Run:
         nxt: int,
         sp: Speaker | None,
         prev: _Attribution | None,
+        before_only: bool = False,
     ) -> _Attribution | None:
-        """ "According to X": the content is the clause before the cue, or after it at a sentence's head."""
+        """ "According to X": the content is the clause before the cue, or after it at a sentence's head
+        (not for ``كما قال``: "as X said" refers back only)."""
         ctx = self.ctx
         if sp is None:
             return None
@@ -321,6 +337,8 @@ class _Run:
         words = sum(1 for k in range(floor, i) if ctx.is_word(k) and not ctx.word(k, "link"))
         if words >= _MIN_REPORTED:
             return _Attribution(i, i + n - 1, strip, cue, sp, "after", "before", floor, i)
+        if before_only:
+            return None
         k = sp.last + 1
         while k < nxt and (ctx.is_comma(k) or ctx.word(k, "comp") or ctx.norms[k] in ("فان", "فإن")):
             k += 1
@@ -382,6 +400,9 @@ class _Run:
                 for x in range(k + 1, min(end, k + _OBJ_PEEK)):
                     if cue.that and ctx.word(x, "comp") and not ctx.word(x - 1, "subord"):
                         return "that", x + 1
+                    if x <= k + 2 and ctx.norms[x] in cue.preps:  # أعلنت شركة أديداس عن تجديد
+                        start = x + 1
+                        return "prep", (start + 1 if start < limit and ctx.word(start, "comp") else start)
                 return "obj", k
             if ctx.is_word(k) and ctx.word(k, "skip") or ctx.is_comma(k) or ctx.title(k):
                 k += 1

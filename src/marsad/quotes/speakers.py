@@ -118,10 +118,17 @@ class Context:
         skipped = 0
         while k < stop and skipped < _SUBJECT_REACH:
             t = self.texts[k]
-            if self.word(k, "skip") or self.title(k) or t in "()":
+            if self.word(k, "skip") or self.title(k) or t in "()" or self.is_quote_mark(k):
                 k += 1
                 skipped += 1
                 continue
+            if self.norms[k] in ("ل", "لـ") and k + 1 < stop and self.is_quote_mark(k + 1):
+                # أوضح لـ"الاقتصادية" الدكتور ...: the paper told, then the subject
+                close = next((x for x in range(k + 2, min(stop, k + 7)) if self.is_quote_mark(x)), None)
+                if close is not None:
+                    k = close + 1
+                    skipped += 1
+                    continue
             break
         if k >= stop or not self.is_word(k):
             return None
@@ -177,6 +184,23 @@ class Context:
             if sp.mention.entity is not None or self._opens_content(last + 1, stop):
                 return sp
         return None
+
+    def bare_name(self, k: int, stop: int) -> Speaker | None:
+        """Up to three plain words at ``k`` read as a name NER did not tag (``عن ماجوميد دينييف من ...``):
+        no article, no function word, no cue; ended by punctuation, a function word or a cue."""
+        last = k - 1
+        while last + 1 < stop and last + 1 - k < 3:
+            x = last + 1
+            n = self.norms[x]
+            if not self.is_word(x) or n.startswith("ال") or self.lex.word(n) or len(n) < 2:
+                break
+            if self.lex.cue_at(self.norms, self.texts, x) is not None:
+                break
+            last = x
+        if last < k:
+            return None
+        start, end = self.toks[k].start, self.toks[last].end
+        return Speaker(Mention(start, end, self.doc.text[start:end]), k, last)
 
     def noun_phrase(self, k: int, stop: int) -> Speaker | None:
         """A definite noun phrase at ``k`` as a speaker (``الإيرانيون``), with its adjectives."""
@@ -241,18 +265,19 @@ class Context:
                 self.word(i, "skip")
                 or self.word(i, "comp")
                 or self.word(i, "rel")
-                or self.lex.word(n) - {"modifier", "adverbial"}
+                or self.lex.word(n) - {"modifier", "adverbial", "source"}
             ):
                 break
-            if self._adjective(i) or self.word(i, "modifier"):
-                last = i
+            if self._adjective(i) or self.word(i, "modifier") or self.word(i, "source") or _nisba(n):
+                last = i  # مصدر دبلوماسي مصري مسؤول
             elif n in ("في", "من", "لدي") or (n[:1] == "ب" and len(n) > 3 and not self.word(i, "adverbial")):
                 after_prep = n in ("في", "من", "لدي")
-                last = i
+                if not after_prep:
+                    last = i  # بوزارة
                 i += 1
                 continue
-            elif n.startswith("ال") and (after_prep or i == last + 1):
-                last = i
+            elif after_prep or (n.startswith("ال") and i == last + 1):
+                last = i  # من أقارب القياديين: the object of the preposition, then its genitive
             else:
                 break
             after_prep = False
@@ -317,6 +342,10 @@ class Context:
                 sp = Speaker(entity_mention(e), a, b)
                 if k == i or self.is_comma(k - 1) or self.title(k - 1):
                     return sp
+                if b + 1 >= stop or self.is_comma(b + 1):
+                    return (
+                        sp  # the name closes the description: وفق ما قال وزير حقوق الإنسان عزالدين الأصبحي،
+                    )
                 if loose is None:
                     loose = sp
             k += 1
@@ -341,6 +370,26 @@ class Context:
         n = self.norms[k]
         if n.startswith("ال") and len(n) > 4 and not self.lex.word(n) and self.is_word(k):
             return self._resolve_definite(k, k)
+        for head in range(k, max(floor, k - 4) - 1, -1):  # وسائل إعلام ألمانية أشارت
+            if self.word(head, "source") and self._source_phrase(head, i) == k:
+                start, end = self.toks[head].start, self.toks[k].end
+                return Speaker(Mention(start, end, self.doc.text[start:end]), head, k, from_source=True)
+        return None
+
+    def person_before(self, r: int) -> Speaker | None:
+        """The person a relative pronoun at ``r`` refers to (``الأصبحي، الذي أضاف``)."""
+        k = r - 1
+        if k >= 0 and self.is_comma(k):
+            k -= 1
+        if k < 0:
+            return None
+        role = self.role_last.get(k)
+        if role is not None and role[0].entity is not None:
+            return Speaker(role[0], role[1], k)
+        e = self.ent_last.get(k)
+        if e is not None and e.type == "PER":
+            a, b = self.ent_span[e.id]
+            return Speaker(entity_mention(e), a, b)
         return None
 
     def _governed(self, a: int) -> bool:
@@ -385,6 +434,11 @@ def _is_body(ctx: Context, sp: Speaker) -> bool:
         return False
     e = ctx.ent_first.get(span[0])
     return e is not None and e.type in ("ORG", "LOC")
+
+
+def _nisba(norm: str) -> bool:
+    """An indefinite nisba adjective (مصري، دبلوماسية): no article, ending in ي or ية."""
+    return len(norm) > 3 and not norm.startswith("ال") and norm.endswith(("ي", "يه"))
 
 
 def _bare(norm: str) -> str:
