@@ -143,13 +143,14 @@ class EventCoder:
         return self._dedupe(drafts)
 
     def _dedupe(self, drafts: list[_Draft]) -> list[Event]:
-        """One event per (type, source, target) in the article, actors compared by their country
-        (``USAGOV`` and ``USAELI`` are both the United States); an event missing a side that another
-        of its type has, with the other side the same, is that event.  The first mention stays."""
-        kept: dict[tuple[str, str | None, str | None], int] = {}
+        """One event per (type, source, target) in the article, actors compared by country and
+        sector, the state's sectors as one (``USAGOV``, ``USAELI`` and ``USA`` are the United States;
+        ``SYRMIL`` is its forces); an event missing a side that another of its type has, with the
+        other side the same, is that event.  The first mention stays; the others are counted."""
+        kept: dict[tuple[str, Party | None, Party | None], int] = {}
         events: list[tuple[_Draft, int]] = []
         for d in drafts:
-            k = (d.type, _country(d.source), _country(d.target))
+            k = (d.type, _party(d.source), _party(d.target))
             if k in kept:
                 d0, n = events[kept[k]]
                 events[kept[k]] = (d0, n + 1)
@@ -649,6 +650,20 @@ def _sentence_subject(sa: SentenceActors, before: int) -> Mention | None:
         if a.prep is None and not a.place_only and a.entity_type != "ADJ":
             return a.mention
     return None
+
+
+Party = tuple[str | None, str]
+_STATE_SECTORS = frozenset({"", "GOV", "ELI"})
+
+
+def _party(m: Mention | None) -> Party | None:
+    """An actor as (country, sector), the state's own sectors (government, former leaders) as one."""
+    if m is None:
+        return None
+    if not m.actor:
+        return (m.country, "") if m.country else None
+    sector = m.actor[3:6]
+    return (m.actor[:3], "" if sector in _STATE_SECTORS else sector)
 
 
 def _country(m: Mention | None) -> str | None:
