@@ -10,6 +10,8 @@ import datetime as dt
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marsad.document import Document, Entity
 from marsad.kb import KBEntry, KnowledgeBase, Role
@@ -290,3 +292,43 @@ def test_the_seed_article_links_with_the_packaged_knowledge_base(seed_text: str)
     assert {e.actor for e in doc.entities if e.text == "كيري"} == {"USAGOV"}
     assert linked["سيرغي لافروف"].actor == "RUSGOV"
     assert isinstance(load_linker(), Linker)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "وزير",
+                "الخارجية",
+                "الأميركي",
+                "جون",
+                "كيري",
+                "نظيره",
+                "الروسي",
+                "في",
+                "دمشق",
+                "ودمشق",
+                "للأسد",
+                "القوات",
+                "الموالية",
+                "السورية",
+                "المتحدث",
+                "باسم",
+                "،",
+                ".",
+                "-",
+                "الأمم",
+                "المتحدة",
+                "سورية",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_any_text_links_to_well_formed_records(words: list[str]) -> None:
+    text = " ".join(words)
+    doc = Linker(small_kb())(analysed(text, ("جون كيري",)))
+    assert [e.id for e in doc.entities] == [f"e{i}" for i in range(1, len(doc.entities) + 1)]
+    for rec in (*doc.entities, *role_mentions(doc)):
+        assert 0 <= rec.start < rec.end <= len(text) and text[rec.start : rec.end] == rec.text

@@ -181,6 +181,13 @@ def test_speaker_of_a_second_person_introduced_without_quotes(linker: Linker) ->
     assert [q.speaker.name_en if q.speaker else None for q in qs] == ["Sergey Lavrov", "Bashar al-Assad"]
 
 
+def test_the_speaker_named_after_the_quotation(linker: Linker) -> None:
+    text = "«لن نتراجع عن دعم أصدقائنا في المنطقة»، قال جون كيري أمس في جنيف."
+    (q,) = quotes(linker, text, ("جون كيري",))
+    assert q.direct and q.text == "لن نتراجع عن دعم أصدقائنا في المنطقة"
+    assert q.speaker is not None and q.speaker.name_en == "John Kerry"
+
+
 @pytest.mark.parametrize(
     ("text", "content"),
     [

@@ -162,6 +162,7 @@ class _Run:
         )
         for s in sentences:
             self.sentence(s.first_token, s.last_token)
+        self.said_after()
         self.out.sort(key=lambda q: q[0])
         quotes: list[Quote] = []
         text = doc.text
@@ -209,6 +210,31 @@ class _Run:
         for at in attrs:
             if not at.dropped:
                 self.emit(at, b)
+
+    def said_after(self) -> None:
+        """A quotation no cue before it claimed, followed by one: «...»، قال المتحدث."""
+        ctx = self.ctx
+        n = len(ctx.toks)
+        for qi, q in enumerate(self.real):
+            if qi in self.claimed:
+                continue
+            _, k = ctx.token_range(q.close - 1, q.close)
+            k += 1
+            while k < n and not ctx.is_word(k) and not ctx.is_quote_mark(k) and ctx.texts[k] not in ".!?؟":
+                k += 1
+            if k >= n or not ctx.is_word(k):
+                continue
+            hit = self.lex.cue_at(ctx.norms, ctx.texts, k)
+            if hit is None or hit[2].kind not in ("verb", "participle"):
+                continue
+            size, strip, cue = hit
+            s = ctx.doc.sentence_at(ctx.toks[k].start)
+            stop = ctx.doc.sentences[s].last_token if s is not None else n
+            sp = ctx.subject_after(k + size, stop, self.history, describe=False)
+            if sp is None and self.history:
+                sp = Speaker(self.history[-1].mention, named=False)
+            at = _Attribution(k, k + size - 1, strip, cue, sp, "after")
+            self._direct(qi, self._cue_span(at), sp)
 
     # one cue -------------------------------------------------------------------------------------
 
