@@ -221,11 +221,13 @@ def names_match(a: str | None, b: str | None) -> bool:
 
 
 def _texts_match(pred: str, gold: str) -> bool:
-    """Same head word and most of the words (anonymous speakers: ``مصدر عسكري`` / ``مصدر عسكري ميداني``)."""
+    """Same head word and most of the words, or all the words of one of them (anonymous speakers:
+    ``مصدر عسكري`` / ``مصدر عسكري ميداني``; ``المصادر`` / ``مصادر من أقارب القياديين``)."""
     p, g = _words(pred), _words(gold)
     if not p or not g or p[0] != g[0]:
         return False
-    return len(set(p) & set(g)) * 2 >= max(len(p), len(g))
+    shared = set(p) & set(g)
+    return shared in (set(p), set(g)) or len(shared) * 2 >= max(len(p), len(g))
 
 
 def speaker_matches(

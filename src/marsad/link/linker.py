@@ -610,7 +610,7 @@ class _Run:
                     start=e.start,
                     end=e.end,
                     text=text[e.start : e.end],
-                    type=e.type,
+                    type=e.entry.type if e.entry is not None and e.type == "MISC" else e.type,
                     kb=e.entry.id if e.entry else None,
                     name_en=e.entry.name_en if e.entry else None,
                     actor=e.actor,

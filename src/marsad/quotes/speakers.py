@@ -433,7 +433,7 @@ def _is_body(ctx: Context, sp: Speaker) -> bool:
     if span is None:
         return False
     e = ctx.ent_first.get(span[0])
-    return e is not None and e.type in ("ORG", "LOC")
+    return e is not None and e.type != "PER"
 
 
 def _nisba(norm: str) -> bool:
