@@ -145,12 +145,14 @@ class EventCoder:
     def _dedupe(self, drafts: list[_Draft]) -> list[Event]:
         """One event per (type, source, target) in the article, actors compared by country and
         sector, the state's sectors as one (``USAGOV``, ``USAELI`` and ``USA`` are the United States;
-        ``SYRMIL`` is its forces); an event missing a side that another of its type has, with the
-        other side the same, is that event.  The first mention stays; the others are counted."""
+        ``SYRMIL`` is its forces); an event whose source is not named is the event of its type with
+        the same target whose source is named.  The first mention stays; the others are counted."""
         kept: dict[tuple[str, Party | None, Party | None], int] = {}
         events: list[tuple[_Draft, int]] = []
         for d in drafts:
             k = (d.type, _party(d.source), _party(d.target))
+            if k not in kept:  # a nationality adjective (الضربات الروسية) names no sector: any of its country
+                k = next((kk for kk in kept if _same_event(kk, k)), k)
             if k in kept:
                 d0, n = events[kept[k]]
                 events[kept[k]] = (d0, n + 1)
@@ -160,7 +162,7 @@ class EventCoder:
         drop: dict[int, int] = {}  # dropped event -> the event it is part of
         for k, i in kept.items():
             t, src, tgt = k
-            if src is not None and tgt is not None:
+            if src is not None:  # an act by someone unnamed is the act another mention names the doer of
                 continue
             for kk, j in kept.items():
                 if kk != k and kk[0] == t and src in (None, kk[1]) and tgt in (None, kk[2]):
@@ -208,7 +210,7 @@ class EventCoder:
         for hit in sorted(ranked, key=lambda h: h.anchor):
             t = hit.trigger
             modality = self.guards.modality(ctx, hit)
-            ptype = self._coded_type(t.type, modality, t.frame.future_only)
+            ptype = self._coded_type(t.type, modality, t.frame.future_only, t.is_verb)
             if ptype is None:
                 continue
             if t.frame.past_only and hit.trigger.form.startswith("imp"):
@@ -298,7 +300,7 @@ class EventCoder:
                     return [Mention(t.start, t.end, t.text, actor=country, country=country)]
         return []
 
-    def _coded_type(self, ptype: str, modality: str, future_only: bool) -> str | None:
+    def _coded_type(self, ptype: str, modality: str, future_only: bool, verb: bool = True) -> str | None:
         policy = self.policies.get(ptype)
         if future_only:
             return ptype if modality in (FUTURE, INTENT) else None
@@ -307,6 +309,8 @@ class EventCoder:
         if policy is None:
             return None
         if modality in (FUTURE, INTENT):
+            if not verb and policy.future == "THREATEN":
+                return None  # a vow of force is said with a verb (سنشن), not a wished-for act (لمساعدتها في تدمير)
             return policy.future
         if modality == REFUSED:
             return policy.refused
@@ -661,9 +665,23 @@ def _party(m: Mention | None) -> Party | None:
     if m is None:
         return None
     if not m.actor:
-        return (m.country, "") if m.country else None
+        return (m.country, "*") if m.country else None
+    if m.entity is None and m.kb is None and m.actor == m.country:
+        return (m.country, "*")  # from a nationality adjective: the sector is not said
     sector = m.actor[3:6]
     return (m.actor[:3], "" if sector in _STATE_SECTORS else sector)
+
+
+def _same_event(a: tuple[str, Party | None, Party | None], b: tuple[str, Party | None, Party | None]) -> bool:
+    """Do two keys name the same event, a side with an unknown sector ("*") matching any sector?"""
+    if a[0] != b[0]:
+        return False
+    for x, y in ((a[1], b[1]), (a[2], b[2])):
+        if x == y:
+            continue
+        if x is None or y is None or x[0] != y[0] or (x[1] != "*" and y[1] != "*"):
+            return False
+    return True
 
 
 def _country(m: Mention | None) -> str | None:

@@ -97,12 +97,14 @@ def find_triggers(lex: Lexicon, toks: Sequence[Token], positions: Sequence[int] 
             nouns = tuple(e for e in entries if not e.is_verb)
             if nouns:
                 entries = nouns
-        best: tuple[tuple[int, bool, float], Trigger, tuple[int, ...]] | None = None
+        best: tuple[tuple[int, bool, bool, float], Trigger, tuple[int, ...]] | None = None
         for e in entries:
             rest = _match_rest(lex, e.rest, toks, i) if e.rest else ()
             if rest is None:
                 continue
-            score = (len(rest), e.origin == "curated", e.confidence)
+            # the same letters as a verb and as a noun: the article or a preposition makes it the noun
+            fits = (not e.is_verb) if (reading.article or reading.prep in ("ب", "ك")) else e.is_verb
+            score = (len(rest), e.origin == "curated", fits, e.confidence)
             if best is None or score > best[0]:
                 best = (score, e, rest)
         if best is None:
