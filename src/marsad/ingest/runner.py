@@ -21,7 +21,7 @@ from marsad.ingest.language import detect_language
 from marsad.ingest.readers import Item
 from marsad.store import Prepared, analyzer, dedup
 
-__all__ = ["Runner", "LocalRunner", "prepare", "item_key", "BatchFn"]
+__all__ = ["Runner", "LocalRunner", "prepare", "prepare_unanalysed", "item_key", "BatchFn"]
 
 BatchFn = Callable[[Sequence[Item]], list[Prepared]]
 
@@ -30,6 +30,11 @@ def item_key(item: Item) -> str:
     """The identity of an input article: same text, title, source, url and date → same key."""
     ident = [item.text, item.title, item.source, item.url, item.published.isoformat() if item.published else None]
     return hashlib.sha256(json.dumps(ident, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def prepare_unanalysed(items: Sequence[Item]) -> list[Prepared]:
+    """:func:`prepare` without the analysis pipeline: fingerprints and search terms only."""
+    return prepare(items, analyse=False)
 
 
 def _analyse(item: Item) -> tuple[dict[str, Any] | None, str | None]:
@@ -42,19 +47,21 @@ def _analyse(item: Item) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"{type(exc).__name__}: {exc}"
 
 
-def prepare(items: Sequence[Item]) -> list[Prepared]:
-    """Analyse and fingerprint one batch.  Articles that are not Arabic are not analysed."""
+def prepare(items: Sequence[Item], *, analyse: bool = True) -> list[Prepared]:
+    """Analyse and fingerprint one batch.  Articles that are not Arabic are not analysed, nor any
+    article when ``analyse`` is false (a store for search alone)."""
     out = []
     for it in items:
         language = detect_language(it.text)
-        record, error = _analyse(it) if language == "ar" else (None, None)
+        record, error = _analyse(it) if analyse and language == "ar" else (None, None)
         words, stems = analyzer.index_fields(it.text)
+        text_hash, signature = dedup.fingerprint(it.text)
         out.append(
             Prepared(
-                key=item_key(it), text_hash=dedup.text_hash(it.text), text=it.text, origin=it.origin,
+                key=item_key(it), text_hash=text_hash, text=it.text, origin=it.origin,
                 language=language, title=it.title, source=it.source, url=it.url, published=it.published,
                 ext_id=it.ext_id, record=record, error=error, pipeline=__version__ if record or error else None,
-                signature=dedup.signature(it.text), words=words, stems=stems, analyzer=analyzer.VERSION,
+                signature=signature, words=words, stems=stems, analyzer=analyzer.VERSION,
             )
         )  # fmt: skip
     return out

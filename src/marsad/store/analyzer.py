@@ -20,13 +20,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from marsad.text.normalize import match_form, normalize
+from marsad.text.normalize import DELETED, match_form
 
 __all__ = ["VERSION", "Term", "analyze", "index_fields", "terms", "stem", "STOP_WORDS"]
 
-VERSION = "ar-light-1"
+VERSION = "ar-light-2"
 
 _WORD = re.compile(r"[^\W_]+")
+# A word of the original text, with the marks the normalised view deletes (diacritics, tatweel,
+# invisible controls) inside it: the same words as _WORD finds in the view, with original offsets.
+_MARKS = "".join(re.escape(chr(cp)) for cp in sorted(DELETED))
+_RAW_WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])*[^\W_](?:[^\W_]|[{_MARKS}])*")
 
 
 def _read(name: str) -> list[str]:
@@ -118,23 +122,27 @@ class Term:
     stem: str
 
 
+@lru_cache(maxsize=500_000)
+def _raw_terms(raw: str) -> tuple[tuple[str, str], ...]:
+    """The terms of one word as written (marks and all): usually one, none for a stop word."""
+    form = match_form(raw)
+    # A character that the matching form folds into punctuation or a space splits the word.
+    parts = [form] if _WORD.fullmatch(form) else _WORD.findall(form)
+    return tuple(t for t in map(_term, parts) if t is not None)
+
+
 def analyze(text: str) -> Iterator[Term]:
     """The terms of ``text`` in order, with offsets into ``text`` (stop words left out)."""
-    view = normalize(text, match=True)
-    for m in _WORD.finditer(view.text):
-        t = _term(m.group())
-        if t is not None:
-            start, end = view.span_to_original(m.start(), m.end())
-            yield Term(start, end, t[0], t[1])
+    for m in _RAW_WORD.finditer(text):
+        for word, stem_ in _raw_terms(m.group()):
+            yield Term(m.start(), m.end(), word, stem_)
 
 
 def terms(text: str) -> list[tuple[str, str]]:
-    """``(word, stem)`` for each indexed word of ``text``, in order (no offsets: the fast path)."""
-    out = []
-    for raw in _WORD.findall(normalize(text, match=True).text):
-        t = _term(raw)
-        if t is not None:
-            out.append(t)
+    """``(word, stem)`` for each indexed word of ``text``, in order (no offsets)."""
+    out: list[tuple[str, str]] = []
+    for raw in _RAW_WORD.findall(text):
+        out.extend(_raw_terms(raw))
     return out
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,9 @@ class SearchIndex:
         if fresh:
             stamp_file.write_text(json.dumps(stamp), encoding="utf-8")
         self._writer: Any = None
+        self._last_commit = time.monotonic()
+        self._added_upto = 0  # highest id added through this writer (committed or not)
+        self._dirty = False
 
     # -- writing ---------------------------------------------------------------------------
     def _get_writer(self) -> Any:
@@ -83,13 +87,18 @@ class SearchIndex:
         n = 0
         for article_id, words, stems in docs:
             w.add_document(tantivy.Document(id=article_id, words=words, stems=stems))
+            self._added_upto = max(self._added_upto, article_id)
             n += 1
+        self._dirty = self._dirty or n > 0
         return n
 
-    def commit(self) -> None:
-        if self._writer is not None:
+    def commit(self, *, every: float = 0.0) -> None:
+        """Commit what was added (only if ``every`` seconds passed since the last commit)."""
+        if self._writer is not None and self._dirty and time.monotonic() - self._last_commit >= every:
             self._writer.commit()
             self.index.reload()
+            self._last_commit = time.monotonic()
+            self._dirty = False
 
     def release(self) -> None:
         """Commit and let go of the writer lock (merges finish first)."""
@@ -97,6 +106,7 @@ class SearchIndex:
             self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None
+            self._dirty = False
             self.index.reload()
 
     def catch_up(self, texts: Iterable[tuple[int, str]], *, batch: int = 2000) -> int:
@@ -119,7 +129,12 @@ class SearchIndex:
     def count(self) -> int:
         return int(self.index.searcher().num_docs)
 
+    def upto(self) -> int:
+        """The highest article id in the index, counting documents added but not yet committed."""
+        return max(self._added_upto, self.max_id())
+
     def max_id(self) -> int:
+        """The highest committed article id."""
         s = self.index.searcher()
         if s.num_docs == 0:
             return 0
@@ -141,6 +156,7 @@ class SearchIndex:
             for a, b in zip(q.stems, q.stems[1:])
         ]
         query = tantivy.Query.boolean_query(clauses)
+        self.commit()  # documents this process added are searchable at once
         if allowed is not None:
             ids = tantivy.Query.term_set_query(self.schema, "id", list(allowed))
             query = tantivy.Query.boolean_query(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -38,6 +39,9 @@ _ARTICLE_COLS = (
     "id, key, text_hash, canonical_id, dup_kind, similarity, ext_id, title, source, url, published, "
     "language, origin, text, analysis, error, pipeline, ingested_at"
 )
+
+
+_INDEX_COMMIT_SECONDS = 5.0
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -69,6 +73,7 @@ class SQLiteStore(Store):
             ) from exc
         self._index_path = Path(index_path) if index_path else self.path.with_name(self.path.name + "-search")
         self._index: SearchIndex | None = None
+        self._indexed_upto = -1  # highest article id known to be in the index
 
     # -- the search index ------------------------------------------------------------------
     @property
@@ -83,23 +88,28 @@ class SQLiteStore(Store):
     def sync_index(self) -> int:
         """Add to the search index the articles it lacks; returns how many (0 when another process
         holds the index writer: it will catch up itself)."""
+        latest = self._max_id()
+        if self._indexed_upto >= latest:
+            return 0
         idx = self.index
-        upto = idx.max_id()
-        if upto >= self._max_id():
+        upto = idx.upto()
+        if upto >= latest:
+            self._indexed_upto = upto
             return 0
         rows = self._conn.execute("SELECT id, text FROM articles WHERE id > ? ORDER BY id", (upto,))
         try:
-            return idx.catch_up((int(i), str(t)) for i, t in rows)
+            n = idx.catch_up((int(i), str(t)) for i, t in rows)
         except IndexBusy:
             return 0
+        self._indexed_upto = idx.upto()
+        return n
 
     def reindex(self) -> int:
         if self._index is not None:
             self._index.release()
             self._index = None
-        import shutil
-
         shutil.rmtree(self._index_path, ignore_errors=True)
+        self._indexed_upto = -1
         self.sync_index()
         return self.index.count()
 
@@ -113,7 +123,7 @@ class SQLiteStore(Store):
             found.update(r[0] for r in self._conn.execute(f"SELECT key FROM articles WHERE key IN ({marks})", chunk))
         return found
 
-    def _near(self, sig: bytes) -> tuple[int, float] | None:
+    def _near(self, sig: bytes, text: str) -> tuple[int, float] | None:
         """(canonical id, similarity) of the most similar stored article at or above the threshold."""
         cands: set[int] = set()
         for band, bucket in dedup.buckets(sig):
@@ -122,15 +132,21 @@ class SQLiteStore(Store):
                 for r in self._conn.execute("SELECT article_id FROM lsh WHERE band = ? AND bucket = ?", (band, bucket))
             )
         best: tuple[float, int] | None = None
+        mine: set[int] | None = None
         for aid in sorted(cands):
             (other,) = self._conn.execute("SELECT signature FROM minhash WHERE article_id = ?", (aid,)).fetchone()
-            sim = dedup.similarity(sig, other)
+            if dedup.similarity(sig, other) < dedup.PLAUSIBLE:
+                continue
+            if mine is None:
+                mine = dedup.shingles(text)
+            (other_text,) = self._conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
+            sim = dedup.jaccard(mine, dedup.shingles(other_text))
             if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
                 best = (sim, aid)
         if best is None:
             return None
         (canonical,) = self._conn.execute("SELECT canonical_id FROM articles WHERE id = ?", (best[1],)).fetchone()
-        return int(canonical), best[0]
+        return int(canonical), round(best[0], 4)
 
     def add(self, batch: Sequence[Prepared]) -> list[Added]:
         out: list[Added] = []
@@ -156,7 +172,7 @@ class SQLiteStore(Store):
                     if same is not None:
                         canonical, kind, sim = int(same[0]), "exact", 1.0
                     else:
-                        near = self._near(p.signature)
+                        near = self._near(p.signature, p.text)
                         if near is not None:
                             canonical, kind, sim = near[0], "near", near[1]
                 record = dict(p.record) if p.record is not None else None
@@ -212,9 +228,9 @@ class SQLiteStore(Store):
 
         idx = self.index
         try:
-            if idx.max_id() < new[0][0] - 1:  # the index lags (an earlier crash): catch up first
+            if idx.upto() < new[0][0] - 1:  # the index lags (an earlier crash): catch up first
                 self.sync_index()
-                if idx.max_id() >= new[-1][0]:
+                if idx.upto() >= new[-1][0]:
                     return
             docs = []
             for aid, p in new:
@@ -223,7 +239,10 @@ class SQLiteStore(Store):
                 else:
                     docs.append((aid, *analyzer.index_fields(p.text)))
             idx.add(docs)
-            idx.commit()
+            # Committing a tantivy segment costs ~0.1 s: do it every few seconds while ingesting (and on
+            # close).  Articles added but not committed when the process dies are caught up on next open.
+            idx.commit(every=_INDEX_COMMIT_SECONDS)
+            self._indexed_upto = new[-1][0]
         except IndexBusy:
             pass  # another writer holds the index; the next open catches up
 
@@ -287,10 +306,12 @@ class SQLiteStore(Store):
             return []
         ids = [i for i, _ in ranked]
         marks = ",".join("?" * len(ids))
+        text_col = "text" if snippets else "NULL"
         rows = {
             r[0]: r
             for r in self._conn.execute(
-                f"SELECT id, title, source, published, url, canonical_id, text FROM articles WHERE id IN ({marks})", ids
+                f"SELECT id, title, source, published, url, canonical_id, {text_col} FROM articles WHERE id IN ({marks})",
+                ids,
             )
         }
         hits = []
