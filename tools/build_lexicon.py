@@ -42,7 +42,7 @@ class Settings:
     name_weight: int = 100  # a name of names.tsv counts as a stem seen this often at least
     hamza_share: float = 0.2  # an ال form written أل/إل at least this often is not the article
     article_share: float = 0.01  # ... nor one that takes the article (الالكتروني) at least this often
-    rounds: int = 2  # re-estimations of stem counts and clitic priors from the choices made
+    rounds: int = 4  # re-estimations of stem counts and clitic priors from the choices made
     # Most a clitic's count may exceed its stem's other occurrences (see Segmenter.explains); set from
     # the spread of these ratios over SaudiNewsNet forms, per clitic (and for ب ل ك with the article).
     max_rate: dict[str, float] = field(
@@ -232,6 +232,7 @@ def main() -> None:
     options = slot_options(grammar)
     priors = initial_priors(options)
     assigned: dict[str, str] = {}
+    decided: dict[str, Analysis] = {}
     for r in range(SETTINGS.rounds + 1):
         seg = Segmenter.grammar(
             names=names,
@@ -244,14 +245,16 @@ def main() -> None:
             whole_bonus=SETTINGS.whole_bonus,
             name_weight=SETTINGS.name_weight,
         )
+        previous = decided
         decided = {w: seg.choose(w, bare_union[w]) for w in counts}
+        changed = sum(1 for w, a in decided.items() if previous.get(w) != a)
         split = sum(counts[w] for w, a in decided.items() if a.conj or a.prep or a.enc)
         print(
-            f"round {r}: {split} of {sum(counts.values())} tokens with a conjunction, preposition or pronoun",
+            f"round {r}: {split} of {sum(counts.values())} tokens with a conjunction, preposition or pronoun;"
+            f" {changed} forms decided differently",
             file=sys.stderr,
         )
-        if r == SETTINGS.rounds:
-            break
+        # stems and priors as the choices made give them: the next round's evidence, or the shipped one
         assigned = {w: a.stem for w, a in decided.items()}
         stems = Counter()
         for w, a in decided.items():

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["NormalizedText", "normalize", "match_form", "strip_marks", "DELETED", "to_ascii_digits"]
+__all__ = ["DELETED", "NormalizedText", "match_form", "normalize", "strip_marks", "to_ascii_digits"]
 
 
 def _load_charmap() -> tuple[dict[int, str | None], dict[int, str | None]]:
@@ -57,6 +57,17 @@ def _load_charmap() -> tuple[dict[int, str | None], dict[int, str | None]]:
             m = "".join(match.get(ord(c), c) or "" for c in folded)
             view.setdefault(cp, v or None)
             match.setdefault(cp, m or None)
+    # Close each table under itself, so that folding twice changes nothing (ۀ → ة → ه for matching).
+    for table in (view, match):
+        changed = True
+        while changed:
+            changed = False
+            for cp, r in table.items():
+                if r:
+                    again = "".join(table.get(ord(c), c) or "" for c in r)
+                    if again != r:
+                        table[cp] = again or None
+                        changed = True
     return view, match
 
 
@@ -80,7 +91,7 @@ class NormalizedText:
 
     original: str
     text: str
-    offsets: "array[int] | None"  # None: the identity map (nothing deleted or unfolded)
+    offsets: array[int] | None  # None: the identity map (nothing deleted or unfolded)
 
     def to_original(self, i: int) -> int:
         return i if self.offsets is None else int(self.offsets[i])

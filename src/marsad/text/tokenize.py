@@ -175,8 +175,9 @@ class Segmenter:
     """Chooses the clitic segmentation of a word's letters from corpus evidence.
 
     ``stems[s]`` is how often ``s`` occurs in the corpus as the stem of some reading of some word (every
-    reading the grammar allows counted); ``priors`` the probability of each clitic in its slot (``det``
-    conditioned on the preposition before it).  A reading scores the count of the word it predicts: its
+    reading the grammar allows counted); ``priors`` the probability of each clitic in its slot (the
+    article conditioned on the preposition before it; the slots otherwise independent, as the sparse
+    combinations cannot be estimated apart).  A reading scores the count of the word it predicts: its
     stem's other forms times the clitics' probability.  The unsegmented reading competes the same way, with
     the forms the word itself takes clitics in.  Forms readable both ways (وكتابه for كتابه) are evidence
     for neither and are left out when ``counts`` (form counts) are given, as when the lexicon is built;
@@ -345,11 +346,12 @@ class Segmenter:
         )
         return count <= bound * evidence
 
-    def allowed_for_name(self, letters: str, a: Analysis) -> bool:
-        """A known name splits only into clitics and another known name (ومحمد, not ل+بنان)."""
-        if letters not in self.names or not (a.conj or a.prep or a.enc):
-            return True
-        return ("ال" if a.det else "") + a.stem in self.names
+    def name_support(self, letters: str, a: Analysis) -> int:
+        """Evidence for keeping a known name whole against split ``a``: ``name_weight`` unless the split
+        leaves another known name (لبنان is no ل + بنان, but ومحمد is و + محمد)."""
+        if letters not in self.names or ("ال" if a.det else "") + a.stem in self.names:
+            return 0
+        return self.name_weight
 
     def choose(self, letters: str, bare: frozenset[int]) -> Analysis:
         """The best-supported reading of ``letters`` (the whole word when no split beats it)."""
@@ -365,7 +367,7 @@ class Segmenter:
         for a in self.candidates(letters, bare):
             if a.is_whole:
                 whole = a
-            elif self.allowed_for_name(letters, a):
+            else:
                 ev = self.evidence(a, letters, self.shared(letters, a, a.stem))
                 if not self.explains(a, count, ev):
                     continue
@@ -376,7 +378,7 @@ class Segmenter:
             return whole or Analysis("", "", "", "", letters)
         if whole is None:
             return best
-        ev = self.evidence(whole, letters, self.shared(letters, best, letters))
+        ev = self.evidence(whole, letters, self.shared(letters, best, letters)) + self.name_support(letters, best)
         return best if best_score > self.score(whole, ev) + self.whole_bonus else whole
 
     def pieces(self, a: Analysis) -> list[tuple[int, int, str]]:
