@@ -82,18 +82,10 @@ def token_keys(tokens: Sequence[Token]) -> tuple[list[str], list[int]]:
     Word and number tokens give their matching form; punctuation that may sit inside a name is
     left out; any other punctuation becomes :data:`BARRIER`.
     """
-    keys: list[str] = []
-    where: list[int] = []
-    add_key, add_where = keys.append, where.append
     words, inner = _WORDS, _INNER
-    for i, t in enumerate(tokens):
-        if t.kind in words:
-            add_key(t.norm)
-        elif t.text in inner:
-            continue
-        else:
-            add_key(BARRIER)
-        add_where(i)
+    # index access: a NamedTuple's fields are properties, slower in a hot loop (2 text, 3 kind, 4 norm)
+    where = [i for i, t in enumerate(tokens) if t[3] in words or t[2] not in inner]
+    keys = [t[4] if t[3] in words else BARRIER for t in map(tokens.__getitem__, where)]
     return keys, where
 
 
@@ -116,9 +108,12 @@ class PhraseIndex(Generic[V]):
     def __init__(self, phrases: Mapping[str, V]):
         self._phrases = phrases
         lengths: dict[str, set[int]] = {}
+        self._pairs: set[str] = set()  # the first two words of every longer phrase
         for key in phrases:
             words = key.split(" ")
             lengths.setdefault(words[0], set()).add(len(words))
+            if len(words) > 1:
+                self._pairs.add(words[0] + " " + words[1])
         self._lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in lengths.items()}
         # word → its readings that start a phrase: (form, strip, lengths); most words have none
         self._starts: dict[str, tuple[tuple[str, int, tuple[int, ...]], ...]] = {}
@@ -157,11 +152,13 @@ class PhraseIndex(Generic[V]):
             return None
         end = len(keys) if limit is None else min(limit, len(keys))
         best: tuple[int, int, str, V] | None = None
+        second = keys[i + 1] if i + 1 < end else BARRIER
         for form, strip, ns in readings:
             if strip and not proclitics:
                 continue
+            longer = (form + " " + second) in self._pairs  # no phrase of 2+ words goes on this way
             for n in ns:
-                if i + n > end or (best is not None and n <= best[0]):
+                if i + n > end or (best is not None and n <= best[0]) or (n > 1 and not longer):
                     continue
                 if n == 1:
                     key = form

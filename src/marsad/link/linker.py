@@ -58,6 +58,8 @@ _ADD_ONE_WORD = frozenset(
 _STATE = frozenset({"country", "territory"})
 # How a word written with the article begins (الـ after a conjunction or preposition; لل).
 _WITH_ARTICLE = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال", "فبال")
+# Proclitic letters a surname may carry (وكيري، لكيري، وبكيري).
+_PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"})
 _NAME_LINKS = frozenset({"بن", "ابن", "بنت", "ال", "ابو", "ام", "عبد"})
 
 
@@ -510,12 +512,16 @@ class _Run:
             return
         own = self.owners()
         added: list[_Ent] = []
+        tails = {s[-3:] for s in surnames}
         for k, key in enumerate(self.keys):
-            if own[k] != -1 or key == BARRIER:
+            if key[-3:] not in tails or own[k] != -1:
                 continue
-            for form, strip in first_forms(key):
+            # the word, or the word without و ف ب ل ك (لل: ل + ال)
+            for form, strip in ((key, 0), (key[1:], 1), (key[2:], 2), ("ا" + key[1:], 1)):
                 full = surnames.get(form)
-                if full is None or (strip == 0 and form != key) or k <= full.last:
+                if full is None or k <= full.last or (strip and key[:strip] not in _PROCLITICS):
+                    continue
+                if form[0] == "ا" and strip == 1 and not key.startswith("لل"):
                     continue
                 start = self.char_start(k, strip)
                 short = _Ent(

@@ -100,7 +100,9 @@ class _Run:
                 self.covered[k] = True
         self.history: list[Speaker] = []
         # the person a sentence without attribution was about: the subject of the next ``وقال``
-        self.topic: Speaker | None = None
+        # the openings of sentences since the last attribution: the latest person named there is the
+        # subject of a following ``وقال`` (read only when needed)
+        self.topics: list[tuple[int, int]] = []
         self.claimed: set[int] = set()
         self.out: list[tuple[int, int, bool, Span | None, Speaker | None]] = []
 
@@ -189,9 +191,7 @@ class _Run:
             or _source(ctx.subject_after(_after_an(ctx, c[0] + c[1], b), b, (), describe=False)) is not None
         ]
         if not cues:
-            sp = self.ctx.first_person(a, min(b, a + _TOPIC_REACH))
-            if sp is not None:
-                self.topic = sp
+            self.topics.append((a, min(b, a + _TOPIC_REACH)))
             return
         attrs: list[_Attribution] = []
         for idx, (i, n, strip, cue) in enumerate(cues):
@@ -206,7 +206,7 @@ class _Run:
             attrs.append(at)
             if at.speaker is not None and not at.nested:
                 self.history.append(at.speaker)
-                self.topic = None
+                self.topics.clear()
         for at in attrs:
             if not at.dropped:
                 self.emit(at, b)
@@ -390,8 +390,10 @@ class _Run:
         sp = ctx.first_person(a, i, head_org=not verb)
         if sp is not None:
             return sp, "sentence"
-        if self.topic is not None:
-            return Speaker(self.topic.mention, named=False), "topic"
+        for x, y in reversed(self.topics):
+            topic = ctx.first_person(x, y)
+            if topic is not None:
+                return Speaker(topic.mention, named=False), "topic"
         if self.history:
             return Speaker(self.history[-1].mention, named=False), "carry"
         return None, "none"

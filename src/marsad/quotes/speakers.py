@@ -25,6 +25,7 @@ from .marks import QUOTE_MARKS
 __all__ = ["Context", "Speaker"]
 
 _COMMAS = frozenset(",،")
+_WORD_KINDS = frozenset({"arabic", "latin", "number"})
 # How far after a cue its subject may start (skipped adverbs, titles), and how far an apposed
 # name may sit after a description.
 _SUBJECT_REACH = 5
@@ -55,9 +56,11 @@ class Context:
         self.link_words = words or packaged_words()
         toks = doc.tokens
         self.toks = toks
-        self.norms = [t.norm for t in toks]
-        self.texts = [t.text for t in toks]
-        self.starts = [t.start for t in toks]
+        # index access: a NamedTuple's fields are properties (0 start, 2 text, 4 norm)
+        self.norms = [t[4] for t in toks]
+        self.texts = [t[2] for t in toks]
+        self.starts = [t[0] for t in toks]
+        self.words = [t[3] in _WORD_KINDS for t in toks]
         self.ent_first: dict[int, Entity] = {}
         self.ent_last: dict[int, Entity] = {}
         self.ent_span: dict[str, tuple[int, int]] = {}
@@ -90,7 +93,7 @@ class Context:
         return max(a, 0), b
 
     def is_word(self, i: int) -> bool:
-        return self.toks[i].kind in ("arabic", "latin", "number")
+        return self.words[i]
 
     def is_comma(self, i: int) -> bool:
         return self.texts[i] in _COMMAS
