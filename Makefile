@@ -20,6 +20,7 @@ run: $(STAMP)
 	$(VENV)/bin/marsad demo
 
 test: $(STAMP)
+	@bash tools/ensure_postgres.sh
 	$(PY) -m pytest
 
 bench: $(STAMP)

@@ -42,3 +42,30 @@ def seed_gold() -> dict[str, Any]:
 def gold_dev() -> list[dict[str, Any]]:
     p = shared_path("data", "gold", "dev.jsonl")
     return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Any:
+    """URL of a throwaway PostgreSQL server started for this test session.
+
+    ``MARSAD_TEST_PG`` points the tests at an existing server instead.  Without PostgreSQL
+    installed the tests that need it skip, except under CI (``CI=true``), where they fail:
+    ``.ci/run`` installs the server, so a missing one is a broken set-up, not a reason to skip.
+    """
+    url = os.environ.get("MARSAD_TEST_PG")
+    if url:
+        yield url
+        return
+    from pgserver import PostgresUnavailable, TempPostgres
+
+    try:
+        server = TempPostgres()
+        url = server.start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed under CI: {exc}")
+        pytest.skip(str(exc))
+    try:
+        yield url
+    finally:
+        server.stop()
