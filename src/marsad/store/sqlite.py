@@ -397,6 +397,7 @@ class SQLiteStore(Store):
         if dup_keys:
             problems.append(f"{dup_keys} articles stored twice")
         self.sync_index()
+        self.index.commit()
         n_index, n_articles = self.index.count(), int(c.execute("SELECT count(*) FROM articles").fetchone()[0])
         if n_index != n_articles:
             problems.append(f"search index holds {n_index} articles, the store {n_articles}: run reindex")
