@@ -21,6 +21,7 @@ from marsad.text.normalize import match_form
 
 __all__ = ["Actor", "ActorFinder", "RoleSource"]
 
+_NISBA_LAST = frozenset("يهنا")  # last letters of nisba adjectives and role nouns' plural and dual forms
 _ROLE_KINDS = frozenset({"person", "group", "institution"})
 _ROLE_WINDOW = 4  # words a role phrase may take after its role noun
 
@@ -165,6 +166,8 @@ class ActorFinder:
                     if m is not None and cover(m.start, m.end):
                         spans.append((m.start, m.end, m, None))
                         continue
+                if t.norm[-1:] not in _NISBA_LAST:
+                    continue
                 iso = self.adjective_country(t.text)  # a country adjective alone: الضربات الجوية الروسية
                 if iso and cover(t.start, t.end):
                     m = Mention(t.stem_start, t.end, doc.text[t.stem_start : t.end], actor=iso, country=iso)

@@ -16,6 +16,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 
 from marsad.document import Document, Event, Mention, Place, Quote, Sentence, Span, Token
 
@@ -28,6 +30,7 @@ from .match import Hit, find_triggers
 __all__ = ["EventCoder", "EVIDENCE_WORDS"]
 
 EVIDENCE_WORDS = 15
+_NORM = itemgetter(4)  # Token.norm
 _MAX_TRIGGERS = 10  # triggers coded per sentence, best first
 
 DateFinder = Callable[[str, "dt.date | None", int, int], list]
@@ -88,14 +91,14 @@ class EventCoder:
 
     def _hot_positions(self, doc: Document) -> list[int]:
         """Token indices of the words that may matter: one set lookup per token."""
-        norms = [t[4] for t in doc.tokens]  # Token.norm
+        norms = list(map(_NORM, doc.tokens))
         hot, cold = self._hot, self._cold
         for n in set(norms) - hot - cold:
             if self.lex.lookup(n) is not None or self.lex.keys(n) & self.guards.uncertain_anchors:
                 hot.add(n)
             elif len(cold) < 500_000:
                 cold.add(n)
-        return [i for i, n in enumerate(norms) if n in hot]
+        return list(compress(range(len(norms)), map(hot.__contains__, norms)))
 
     def __call__(self, doc: Document) -> Document:
         return doc.replace(events=tuple(self.code(doc)))
@@ -131,12 +134,14 @@ class EventCoder:
                 if at <= 3 and si > 0:
                     drafts = [d for d in drafts if d.sentence != si - 1]
                 continue
-            if not hits:
+            planned = self._plan(ctx, hits)
+            if not planned:  # nothing here is reported as having happened: no need for its actors
+                topic = _speaker_before(doc, s, s.end) or topic
                 continue
             lo, hi = bisect_left(ent_starts, s.start), bisect_left(ent_starts, s.end)
             rlo, rhi = bisect_left(role_starts, s.start), bisect_left(role_starts, s.end)
             sa = SentenceActors(ctx, self.actors.find(doc, toks, ents[lo:hi], roles[rlo:rhi]))
-            found = self._sentence(doc, si, s, sa, hits, topic)
+            found = self._sentence(doc, si, s, sa, hits, planned, topic)
             drafts.extend(found)
             with_source = [d.source for d in found if d.source is not None]
             topic = with_source[-1] if with_source else (_speaker_before(doc, s, s.end) or topic)
@@ -198,29 +203,42 @@ class EventCoder:
 
     # -- one sentence ----------------------------------------------------------------------------
 
+    def _plan(self, ctx: SentenceContext, hits: list[Hit]) -> list[tuple[Hit, str, str]]:
+        """The triggers to code, best first up to _MAX_TRIGGERS, in text order: (hit, modality, type)."""
+        ranked = sorted(hits, key=lambda h: -h.trigger.confidence)[:_MAX_TRIGGERS]
+        out: list[tuple[Hit, str, str]] = []
+        for hit in sorted(ranked, key=lambda h: h.anchor):
+            t = hit.trigger
+            if t.frame.past_only and t.form.startswith("imp"):
+                continue
+            modality = self.guards.modality(ctx, hit)
+            ptype = self._coded_type(t.type, modality, t.frame.future_only, t.is_verb)
+            if ptype is not None:
+                out.append((hit, modality, ptype))
+        return out
+
     def _sentence(
-        self, doc: Document, si: int, s: Sentence, sa: SentenceActors, hits: list[Hit], topic: Mention | None
+        self,
+        doc: Document,
+        si: int,
+        s: Sentence,
+        sa: SentenceActors,
+        hits: list[Hit],
+        planned: list[tuple[Hit, str, str]],
+        topic: Mention | None,
     ) -> list[_Draft]:
         toks, ctx = sa.toks, sa.ctx
         by_anchor = {h.anchor: h for h in hits}
-        quote = _quote_at(doc.quotes, toks[hits[0].anchor].start) if doc.quotes else None
         drafts: list[_Draft] = []
         donated: dict[str, str] = {}  # type -> a specific mode from a trigger coded without arguments
-        ranked = sorted(hits, key=lambda h: -h.trigger.confidence)[:_MAX_TRIGGERS]
-        for hit in sorted(ranked, key=lambda h: h.anchor):
+        for hit, modality, ptype in planned:
             t = hit.trigger
-            modality = self.guards.modality(ctx, hit)
-            ptype = self._coded_type(t.type, modality, t.frame.future_only, t.is_verb)
-            if ptype is None:
-                continue
-            if t.frame.past_only and hit.trigger.form.startswith("imp"):
-                continue
             if _inside_name(sa, hit):
                 continue
             args = self.args.find(sa, hit, by_anchor)
             if not args.targets and t.is_verb and t.type in _OPINION_TYPES:
                 args = replace(args, targets=self._object_event_agent(sa, hit, hits, by_anchor))
-            q = _quote_at(doc.quotes, toks[hit.anchor].start) if quote is not None or doc.quotes else None
+            q = _quote_at(doc.quotes, toks[hit.anchor].start) if doc.quotes else None
             sources = [a.mention for a in args.sources]
             targets = [_as_target(a, t.type) for a in args.targets]
             if not sources and t.frame.actor:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from marsad.document import Token
 
@@ -32,6 +33,8 @@ UNREAL = "unreal"  # hypothetical (إذا، لو)
 _CLAUSE_WORDS = 8  # how far back a cue may stand, within the clause
 _INTENT_WORDS = 12  # an intention or a wish governs the rest of its clause (يريد ... لمساعدة ... في تدمير)
 _REFUSAL = frozenset({"لا", "لن"})  # present and future negation: a refusal when the subject acts
+_NORM = itemgetter(4)  # Token.norm
+_KIND = itemgetter(3)  # Token.kind
 PHRASE_KINDS = ("future", "plan", "intent", "cancel", "hypothetical", "uncertain", "agent")
 
 
@@ -132,8 +135,9 @@ class Guards:
         )
 
     def context(self, toks: Sequence[Token]) -> SentenceContext:
-        keys = [self.lex.keys(t.norm) for t in toks]
-        words = [k for k, t in enumerate(toks) if t.kind != "punct" and t.kind != "symbol"]
+        known = self.lex.known_keys
+        keys = [known(n) or self.lex.keys(n) for n in map(_NORM, toks)]
+        words = [k for k, kind in enumerate(map(_KIND, toks)) if kind != "punct" and kind != "symbol"]
         return SentenceContext(toks, keys, words, self.index.scan(words, keys))
 
     def _has(self, ctx: SentenceContext, idx: Sequence[int], words: frozenset[str]) -> int | None:

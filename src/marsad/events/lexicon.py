@@ -8,7 +8,7 @@ its proclitics (و ف، ب ل ك، ال، the future س) and enclitic pronouns, 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -332,6 +332,11 @@ class Lexicon:
         if len(self._cache) < 200_000:
             self._cache[key] = found
         return found
+
+    @property
+    def known_keys(self) -> Callable[[str], frozenset[str] | None]:
+        """The cache behind :meth:`keys` (``get``): None for a word not seen yet."""
+        return self._keys.get
 
     def keys(self, norm: str) -> frozenset[str]:
         """:func:`word_keys` for the words the lexicon knows; a word none of whose readings can be a

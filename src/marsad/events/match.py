@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from marsad.document import Token
@@ -25,16 +26,18 @@ class Hit(NamedTuple):
     reading: Reading
 
 
+@lru_cache(maxsize=4096)
+def _compiled(alts: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A pattern token's alternatives as (exact words, prefixes)."""
+    return frozenset(a for a in alts if not a.endswith("*")), tuple(a[:-1] for a in alts if a.endswith("*"))
+
+
 def _alt_matches(lex: Lexicon, alts: tuple[str, ...], norm: str) -> bool:
     keys = lex.keys(norm)
-    for a in alts:
-        if a.endswith("*"):
-            p = a[:-1]
-            if any(k.startswith(p) for k in keys):
-                return True
-        elif a in keys:
-            return True
-    return False
+    exact, prefixes = _compiled(alts)
+    if not keys.isdisjoint(exact):
+        return True
+    return bool(prefixes) and any(k.startswith(prefixes) for k in keys)
 
 
 def _match_rest(
