@@ -177,10 +177,11 @@ def held_out_score(path: Path) -> dict[str, float | int]:
     """Exact-segmentation accuracy of the shipped segmenter on hand-checked held-out ANERcorp names."""
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if r and not r[0].startswith("#") and r[0] != "word"]
-    types = tokens = ok_types = ok_tokens = ok_pro = 0
+    types = tokens = ok_types = ok_tokens = ok_pro = ok_none = 0
     for word, pre, enc, freq, *_ in rows:
         n = int(freq)
         got = segment(word)
+        ok_none += n * (pre == enc == "0")
         types += 1
         tokens += n
         if got == (int(pre), int(enc)):
@@ -194,6 +195,7 @@ def held_out_score(path: Path) -> dict[str, float | int]:
         "type_accuracy": round(ok_types / types, 4),
         "token_accuracy": round(ok_tokens / tokens, 4),
         "token_proclitic_accuracy": round(ok_pro / tokens, 4),
+        "token_accuracy_unsegmented": round(ok_none / tokens, 4),  # the baseline of no segmentation
     }
 
 

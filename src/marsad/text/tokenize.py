@@ -6,12 +6,19 @@ their separators (``1,500`` ``3.5`` ``٣٫٥``), URLs and e-mail addresses, emoj
 punctuation mark.  Whitespace (NBSP, ZWSP included) and stray invisible marks separate tokens.
 
 Each Arabic word is segmented into proclitics (و ف, then ب ل ك or the future س, then the article ال,
-written ل after ل), a stem and an enclitic pronoun.  The split is decided per word type by evidence,
-not by stripping letters that look like clitics: a candidate stem must be attested, in a news corpus,
-in enough other forms (the leave-one-out paradigm count of ``data/lexicon.tsv.gz``) to explain the word
-better than the word explains itself as a stem; names (``data/names.tsv``) and lexicalised function
-words (``data/segment_protected.tsv``) stay whole.  So ``وقال`` is و + قال but ``وزير``, ``لبنان``,
-``بشار``, ``كيري`` and ``كما`` stay whole, and ``والولايات`` is و + ال + ولايات.
+written ل after ل), a stem and an enclitic pronoun.  The split is decided once per word type, by
+evidence rather than by stripping letters that look like clitics.  Every reading the clitic grammar
+allows (``data/clitics.tsv``) is scored by the count of the word it predicts: how often its stem occurs
+in other forms of a news corpus (SaudiNewsNet, ``data/lexicon.tsv.gz``) times the probability of its
+clitics; the unsegmented reading is scored the same way from the forms the word itself takes clitics in.
+When the lexicon is built, forms readable both ways are evidence for neither, and a split must also
+account for the word's own frequency (ذلك is far too common to be ذل + ك); the choices made then are
+shipped, and words the corpus never had are decided at first sight from the stem counts.  A known name
+(``data/names.tsv``) stays whole unless the split leaves another name, and a few lexicalised function
+words (``data/segment_protected.tsv``) never split.  The article is a matter of spelling: a bare alef
+ال before two or more letters is the article, unless the form takes the article itself or is usually
+written with a hamza (التزام, ألمانيا).  So ``وقال`` is و + قال but ``وزير``, ``لبنان``, ``بشار``,
+``كيري`` and ``كما`` stay whole, ``للافروف`` is ل + لافروف and ``والولايات`` is و + ال + ولايات.
 """
 
 from __future__ import annotations
@@ -174,14 +181,15 @@ class Analysis:
 class Segmenter:
     """Chooses the clitic segmentation of a word's letters from corpus evidence.
 
-    ``stems[s]`` is how often ``s`` occurs in the corpus as the stem of some reading of some word (every
-    reading the grammar allows counted); ``priors`` the probability of each clitic in its slot (the
-    article conditioned on the preposition before it; the slots otherwise independent, as the sparse
-    combinations cannot be estimated apart).  A reading scores the count of the word it predicts: its
-    stem's other forms times the clitics' probability.  The unsegmented reading competes the same way, with
-    the forms the word itself takes clitics in.  Forms readable both ways (وكتابه for كتابه) are evidence
-    for neither and are left out when ``counts`` (form counts) are given, as when the lexicon is built;
-    ``decisions`` holds the choices made then, ``(proclitic letters, enclitic letters)`` per form.
+    ``stems[s]`` is how often ``s`` is the stem of the reading chosen for a corpus form (of any reading
+    the grammar allows, in the builder's first round); ``priors`` the probability of each clitic in its
+    slot (the article conditioned on the preposition before it; the slots otherwise independent, as the
+    sparse combinations cannot be estimated apart).  A reading scores the count of the word it predicts:
+    its stem's other occurrences times the clitics' probability; the unsegmented reading competes the same
+    way and wins ties, by ``whole_bonus``.  With ``counts`` (form counts, at build time) forms readable
+    both ways (وكتابه for كتابه) are left out of both sides (``assigned`` tells which stem each form went
+    to in the previous round) and a split must pass :meth:`explains`.  ``decisions`` holds the choices
+    made at build time, ``(proclitic letters, enclitic letters)`` per form.
     """
 
     conj: tuple[str, ...]
@@ -378,7 +386,9 @@ class Segmenter:
             return whole or Analysis("", "", "", "", letters)
         if whole is None:
             return best
-        ev = self.evidence(whole, letters, self.shared(letters, best, letters)) + self.name_support(letters, best)
+        ev = self.evidence(whole, letters, self.shared(letters, best, letters)) + self.name_support(
+            letters, best
+        )
         return best if best_score > self.score(whole, ev) + self.whole_bonus else whole
 
     def pieces(self, a: Analysis) -> list[tuple[int, int, str]]:
