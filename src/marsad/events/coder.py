@@ -151,7 +151,9 @@ class EventCoder:
         """One event per (type, source, target) in the article, actors compared by country and
         sector, the state's sectors as one (``USAGOV``, ``USAELI`` and ``USA`` are the United States;
         ``SYRMIL`` is its forces); an event whose source is not named is the event of its type with
-        the same target whose source is named.  The first mention stays; the others are counted."""
+        the same target whose source is named, and an act (``material`` in ``types.tsv``) whose
+        target is not named is the act of its source with a target.  The first mention stays; the
+        others are counted."""
         kept: dict[tuple[str, Party | None, Party | None], int] = {}
         events: list[tuple[_Draft, int]] = []
         for d in drafts:
@@ -167,7 +169,10 @@ class EventCoder:
         drop: dict[int, int] = {}  # dropped event -> the event it is part of
         for k, i in kept.items():
             t, src, tgt = k
-            if src is not None:  # an act by someone unnamed is the act another mention names the doer of
+            policy = self.policies.get(t)
+            # an act by someone unnamed is the act another mention names the doer of; an act told
+            # again without its target is the act told with one (statements may be made again)
+            if src is not None and (tgt is not None or policy is None or not policy.material):
                 continue
             for kk, j in kept.items():
                 if kk != k and kk[0] == t and src in (None, kk[1]) and tgt in (None, kk[2]):
@@ -241,8 +246,10 @@ class EventCoder:
             q = _quote_at(doc.quotes, toks[hit.anchor].start) if doc.quotes else None
             sources = [a.mention for a in args.sources]
             targets = [_as_target(a, t.type) for a in args.targets]
-            if not sources and t.frame.actor:
-                sources = [Mention(toks[hit.anchor].start, toks[hit.tokens[-1]].end, _text(doc, toks, hit), actor=t.frame.actor, country=t.frame.actor[:3])]
+            if not sources and t.frame.actor:  # an operation's name says whose it is (عاصفة الحزم)
+                start, end = toks[hit.anchor].start, toks[hit.tokens[-1]].end
+                code = t.frame.actor[:3]  # its country: which of its bodies led it, the text may say elsewhere
+                sources = [Mention(start, end, doc.text[start:end], actor=code, country=code)]
             if not sources and q is not None and q.speaker is not None and self.guards.first_person_subject(ctx, hit):
                 sources = [_speaker(doc, q.speaker)]
             if not sources and q is None and t.is_verb and _clause_initial(toks, hit):
@@ -339,7 +346,7 @@ class EventCoder:
         needs = policy.needs if policy is not None else "-"
         has_src = any(_actor_key(m) for m in sources)
         has_tgt = any(_actor_key(m) for m in targets)
-        if needs in ("target", "both") and not targets:
+        if needs in ("target", "both") and not has_tgt:
             return False
         if needs in ("source", "both") and not has_src:
             return False

@@ -206,9 +206,10 @@ def _compatible(t: Trigger, r: Reading) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class TypePolicy:
-    needs: str  # target | actor | -
+    needs: str  # both | source | target | actor | -
     future: str | None
     refused: str | None
+    material: bool = False
 
 
 def _data(name: str) -> str:
@@ -304,8 +305,10 @@ class Lexicon:
             words = frozenset(match_form(w) for w in cols[2].split("|") if w.strip())
             mode_cues.setdefault(cols[0], []).append((cols[1], words))
         policies = {
-            cols[0]: TypePolicy(cols[1], None if cols[2] == "-" else cols[2], None if cols[3] == "-" else cols[3])
-            for cols in _rows(types, "types.tsv", 4)
+            cols[0]: TypePolicy(
+                cols[1], None if cols[2] == "-" else cols[2], None if cols[3] == "-" else cols[3], cols[4] == "yes"
+            )
+            for cols in _rows(types, "types.tsv", 5)
         }
         return cls(
             triggers={k: tuple(v) for k, v in index.items()},
