@@ -1,5 +1,6 @@
 """Turning bytes into text: a byte-order mark, else UTF-8, else windows-1256 (the usual encoding of
-Arabic web pages and files from Windows), else whatever charset-normalizer is confident about.
+Arabic web pages and files from Windows) when that gives plausible Arabic, else whatever
+charset-normalizer is confident about (ISO-8859-6, the other Arabic encoding, among them).
 Anything else is an error that names the file and the fix."""
 
 from __future__ import annotations
@@ -30,10 +31,17 @@ def looks_binary(data: bytes) -> bool:
     return bool(head) and controls / len(head) > 0.05
 
 
-def _arabic_share(text: str) -> float:
+_LATIN1_LETTER = re.compile(r"[\u00c0-\u00ff]")
+
+
+def _plausible_arabic(text: str) -> bool:
+    """Mostly Arabic letters, in words, without the accented Latin letters that windows-1256 gives
+    for the bytes of other Arabic encodings (ISO-8859-6) or of binary data."""
     sample = text[:20000]
     letters = len(_LETTER.findall(sample))
-    return len(_ARABIC.findall(sample)) / letters if letters else 0.0
+    if not letters or sum(ch.isspace() for ch in sample) < len(sample) / 30:
+        return False
+    return len(_ARABIC.findall(sample)) / letters >= 0.5 and len(_LATIN1_LETTER.findall(sample)) / letters < 0.01
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
@@ -62,7 +70,7 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         pass
     try:
         text = data.decode("windows-1256")
-        if _arabic_share(text) >= 0.5:
+        if _plausible_arabic(text):
             return text
     except UnicodeDecodeError:
         pass

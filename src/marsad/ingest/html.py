@@ -12,6 +12,9 @@ logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
+_MIN_WORDS = 20  # a page whose visible text is shorter holds no article
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     text: str
@@ -40,9 +43,9 @@ def extract(html: str, *, url: str | None = None) -> Page | None:
         )
     except Exception:  # trafilatura/lxml raise many kinds of error on broken markup  # noqa: BLE001
         doc = None
-    if doc is None:
-        text = html_to_text(html)
-        return Page(text) if text else None
+    if doc is None:  # no article found: fall back to the page's visible text, if it has some
+        text = html_to_text(html, visible_only=True)
+        return Page(text) if len(text.split()) >= _MIN_WORDS else None
     text = (doc.text or "").strip()  # type: ignore[union-attr]
     if not text:
         return None
@@ -55,8 +58,9 @@ def extract(html: str, *, url: str | None = None) -> Page | None:
     )
 
 
-def html_to_text(fragment: str) -> str:
-    """Plain text of an HTML fragment (a feed entry's content): tags dropped, paragraphs kept."""
+def html_to_text(fragment: str, *, visible_only: bool = False) -> str:
+    """Plain text of an HTML fragment (a feed entry's content): tags dropped, paragraphs kept.
+    ``visible_only`` also drops the head, scripts and styles (for whole pages)."""
     import lxml.html
 
     if "<" not in fragment:
@@ -65,6 +69,9 @@ def html_to_text(fragment: str) -> str:
         root = lxml.html.fromstring(fragment)
     except Exception:  # noqa: BLE001 - broken or empty markup
         return ""
+    if visible_only:
+        for el in root.xpath("//script | //style | //head | //noscript | //template"):
+            el.drop_tree()
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
     for p in root.iter("p", "div", "li", "h1", "h2", "h3", "h4"):
