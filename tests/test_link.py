@@ -226,6 +226,14 @@ def test_deputies_envoys_and_bodies_named_with_their_place(linker: Linker) -> No
     assert entity(doc, "حلب").kb == "place:aleppo"
 
 
+def test_a_name_split_by_a_bracket_is_one_person(linker: Linker) -> None:
+    doc = linker(analysed("ان يوقف نظام ( الرئيس السوري بشار) الأسد انتهاكاته.", ("بشار",)))
+    assert {(e.text, e.kb) for e in doc.entities if e.type == "PER"} == {
+        ("بشار", "person:assad"),
+        ("الأسد", "person:assad"),
+    }
+
+
 def test_actor_for_span_prefers_the_head_of_the_phrase(linker: Linker) -> None:
     text = "وأضاف أن القوات الموالية للأسد تتلقى مساعدة. " + SEED_LEAD
     doc = linker(analysed(text, ("جون كيري", "سيرغي لافروف")))

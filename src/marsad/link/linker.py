@@ -246,7 +246,41 @@ class _Run:
                     x.first, x.last = 0, -1  # dropped below
         self._rematch()
         self.ents = [e for e in self.ents if e.first <= e.last] + added
+        self._bracketed()
         self.ents.sort(key=lambda e: e.start)
+
+    def _bracketed(self) -> None:
+        """A name split by a bracket, as the wires write it: ``الرئيس السوري (بشار) الاسد``,
+        ``الرئيس الاميركي (باراك) اوباما``; both parts are mentions of the person."""
+        keys, toks, where = self.keys, self.toks, self.where
+        own = self.owners()
+        for k in range(1, len(keys) - 1):
+            if keys[k] != BARRIER or toks[where[k]].text not in "()":
+                continue
+            left, right = k - 1, k + 1
+            if keys[left] == BARRIER or keys[right] == BARRIER:
+                continue
+            first = left
+            if own[left] >= 0 and self.ents[own[left]].type == "PER":
+                first = self.ents[own[left]].first
+            words = [w for w in keys[first : left + 1] if w != BARRIER]
+            for n in (2, 1):
+                tail = keys[right : right + n]
+                if len(tail) < n or BARRIER in tail:
+                    continue
+                ids = self.l.aliases.get(" ".join(words + tail))
+                entry = self.l.choose(ids, "PER", self.date) if ids else None
+                if entry is None:
+                    continue
+                for a, b in ((first, left), (right, right + n - 1)):
+                    o = own[a]
+                    if o >= 0 and self.ents[o].first == a and self.ents[o].last == b:
+                        self.ents[o].entry = self.ents[o].entry or entry
+                    elif all(own[x] == -1 for x in range(a, b + 1)):
+                        self.ents.append(
+                            _Ent(a, b, self.char_start(a, 0), self.ends[b], "PER", "kb", entry=entry)
+                        )
+                break
 
     def _rematch(self) -> None:
         """An NER span still unlinked, read again from its own first word: the alias may reach past
@@ -429,8 +463,9 @@ class _Run:
                     continue
             if e is not None:
                 memory[(office, ph.country)] = e
-                memory[(head, ph.country)] = e
-                recent[office] = recent[head] = e
+                if ph.country is not None:
+                    memory[(head, ph.country)] = e  # الوزير الألماني after وزير خارجية ألمانيا
+                recent[office] = e
                 if e.actor is None and ph.actor is not None:
                     e.actor, e.country = ph.actor, ph.country
                 continue
@@ -693,9 +728,13 @@ def _toggled(word: str, key: str) -> bool:
 
 
 def _worth_adding(entry: KBEntry, words: int, strip: int, key: str) -> bool:
-    """Whether an alias NER did not tag is safe to add as an entity on its own."""
+    """Whether an alias NER did not tag is safe to add as an entity on its own.
+
+    A person's one-word alias is a surname the knowledge base keeps for a political actor
+    (لافروف، كيري); one with the article may be a common word or an adjective (الأسد، البغدادي).
+    """
     if entry.type == "PER":
-        return words >= 2
+        return words >= 2 or (bool(entry.codes) and not key.startswith("ال") and len(key) >= 4)
     if words >= 2:
         return True
     return entry.kind in _ADD_ONE_WORD and len(key) >= 3

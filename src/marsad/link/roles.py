@@ -29,6 +29,8 @@ __all__ = ["COUNTERPART", "Body", "RoleParser", "RolePhrase", "body_of", "entry_
 # How far a role phrase may reach, in words.
 _MAX_WORDS = 9
 
+# Words that link a role to its body and are no part of the office.
+_CONNECTORS = frozenset({"on_behalf", "of", "loyal"})
 # The role of a counterpart when no role phrase precedes it: an official of a government.
 COUNTERPART = Role(form="نظير", sector="GOV", kind="person", name_en="counterpart")
 # The role of an envoy (مندوب، ممثل، مبعوث): the body represented gives the code.
@@ -122,8 +124,8 @@ class RoleParser:
         if words.has(bare, "deputy") and depth < 2:
             # مساعد وزير الخارجية الإيراني، وكيل الخارجية البحرينية: the office that follows, held in deputy
             j = i + 1
-            while j < len(keys) and words.has(keys[j], "filler"):
-                j += 1
+            while j < len(keys) and (words.has(keys[j], "filler") or words.has(keys[j], "of")):
+                j += 1  # القائم بالأعمال في سفارة ...
             office_phrase = self.parse(keys, j, body_at, previous, depth + 1) if j < len(keys) else None
             if office_phrase is not None and (office_phrase.actor or office_phrase.country):
                 return RolePhrase(
@@ -152,7 +154,8 @@ class RoleParser:
             n, strip, _, role = m
             if role.kind == "modifier":
                 return None
-        office = [_bare(w) for w in keys[i : i + n]]
+        # the office is the role's nouns, not its connectors (متحدث باسم → متحدث)
+        office = [_bare(w) for w in keys[i : i + n] if not words.classes(w) & _CONNECTORS]
         j = i + n
         end = min(len(keys), i + _MAX_WORDS)
         country: str | None = None

@@ -366,8 +366,10 @@ class _Run:
         if before_only:
             return None
         k = sp.last + 1
-        while k < nxt and (ctx.is_comma(k) or ctx.word(k, "comp") or ctx.norms[k] in ("فان", "فإن")):
-            k += 1
+        while k < nxt and (
+            ctx.is_comma(k) or ctx.word(k, "comp") or ctx.norms[k] in ("فان", "فإن") or ctx.qualifies(k)
+        ):
+            k += 1  # وبحسب وكالة دوغان التركية، نشرت ...
         return _Attribution(i, i + n - 1, strip, cue, sp, "after", "after", k, nxt)
 
     def omitted(
@@ -436,8 +438,9 @@ class _Run:
                 k += 1
                 continue
             e = ctx.ent_first.get(k)
-            if first and e is not None and e.type == "PER":
-                k = ctx.ent_span[e.id][1] + 1  # وزير الخارجية النمساوي، سباستيان كورتس، عزمه
+            if first and e is not None and (e.type == "PER" or (e.start > ctx.starts[k] and nrm[:1] == "ل")):
+                # وزير الخارجية النمساوي، سباستيان كورتس، عزمه / أكد مصدر لوكالة الصحافة الفرنسية «...»
+                k = ctx.ent_span[e.id][1] + 1
                 continue
             first = False
             k += 1

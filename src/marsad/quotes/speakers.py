@@ -175,7 +175,12 @@ class Context:
             author = next((h for h in reversed(history) if h.mention.entity and _is_body(self, h)), None)
             if author is None and history:
                 author = history[-1]
-            return Speaker(author.mention, k, k, named=False) if author else None
+            if author is None:  # وأورد التقرير أن: the report itself
+                tok = self.toks[k]
+                return Speaker(
+                    Mention(tok.stem_start, tok.end, self.doc.text[tok.stem_start : tok.end]), k, k
+                )
+            return Speaker(author.mention, k, k, named=False)
         if self.word(k, "source") or self.word(k, "joint"):
             last = self._source_phrase(k, stop)
             return self._resolve_source(k, last, history)
@@ -232,6 +237,10 @@ class Context:
             start, end = sp.mention.start, self.toks[b].end
             return Speaker(Mention(start, end, self.doc.text[start:end]), sp.first, b)
         return sp
+
+    def qualifies(self, i: int) -> bool:
+        """Whether token ``i`` is an adjective that may follow a name (``التركية``، ``مصري``)."""
+        return self.is_word(i) and (self._adjective(i) or _nisba(self.norms[i]))
 
     def _adjective(self, i: int) -> bool:
         n = self.norms[i]
@@ -371,7 +380,12 @@ class Context:
                 return Speaker(entity_mention(e), a, b)
             return None
         n = self.norms[k]
-        if n.startswith("ال") and len(n) > 4 and not self.lex.word(n) and self.is_word(k):
+        if (
+            n.startswith("ال")
+            and len(n) > 4
+            and self.is_word(k)
+            and (not self.lex.word(n) or self.word(k, "statement"))
+        ):
             return self._resolve_definite(k, k)
         for head in range(k, max(floor, k - 4) - 1, -1):  # وسائل إعلام ألمانية أشارت
             if self.word(head, "source") and self._source_phrase(head, i) == k:
