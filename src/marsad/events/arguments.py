@@ -349,7 +349,7 @@ class ArgumentFinder:
         while k < len(toks) and words < 3:
             a = sa.starting.get(k)
             if a is not None:
-                return a if a.prep is None and not a.place_only else None
+                return a if a.prep is None else None
             t = toks[k]
             if self._is_boundary(t) or (t.is_word and t.norm in self.prepositions):
                 return None
@@ -482,6 +482,8 @@ class ArgumentFinder:
         source: Actor | None = None
         target: Actor | None = None
         gen = None if f.accusation else self._genitive(sa, end)
+        if gen is not None and gen.place_only and (f.genitive != "tgt" or hit.trigger.type not in _PLACE_TARGETS):
+            gen = None  # a town after a noun is where, not who (except what is attacked: استعادة عدن)
         pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type in _PLACE_TARGETS) if f.tgt_preps else None
         if gen is not None:
             subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place_only)
