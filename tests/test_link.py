@@ -340,3 +340,8 @@ def test_any_text_links_to_well_formed_records(words: list[str]) -> None:
     assert [e.id for e in doc.entities] == [f"e{i}" for i in range(1, len(doc.entities) + 1)]
     for rec in (*doc.entities, *role_mentions(doc)):
         assert 0 <= rec.start < rec.end <= len(text) and text[rec.start : rec.end] == rec.text
+
+
+def test_an_undated_article_gives_people_their_last_office(linker: Linker) -> None:
+    doc = linker(analysed(SEED_LEAD, ("جون كيري",), published=None))
+    assert entity(doc, "جون كيري").actor == "USAGOV"

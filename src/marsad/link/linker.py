@@ -138,6 +138,12 @@ class Linker:
         return entries[0] if entries else None
 
     def actor_of(self, entry: KBEntry, date: dt.date | None) -> str | None:
+        """The entry's actor code at ``date``; for an undated article a person's last office
+        (news is mostly about people in office), not what they are today."""
+        if date is None and entry.type == "PER" and entry.codes:
+            dated = [c for c in entry.codes if c[1] is not None or c[2] is not None]
+            if dated:
+                return max(dated, key=lambda c: c[1] or dt.date.min)[0]
         return entry.actor_at(date)
 
 
