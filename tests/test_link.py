@@ -201,6 +201,11 @@ def test_forces_loyal_to_a_leader_take_his_country(linker: Linker) -> None:
     assert forces and forces[0].text == "القوات الموالية للأسد" and forces[0].actor == "SYRMIL"
 
 
+def test_a_town_ner_missed_is_added_only_where_a_place_is_expected(linker: Linker) -> None:
+    doc = linker(analysed("وتقدمت القوات نحو حلب بينما تتصدر أخبار حلب الصحف.", ()))
+    assert [e.text for e in doc.entities if e.kb == "place:aleppo"] == ["حلب"]
+
+
 def test_names_ner_missed_are_added_and_adjectives_are_not_countries(linker: Linker) -> None:
     doc = linker(analysed("وقالت الأمم المتحدة إن القوات السورية تقدمت نحو حلب.", ()))
     un = entity(doc, "الأمم المتحدة")
@@ -221,6 +226,8 @@ def test_deputies_envoys_and_bodies_named_with_their_place(linker: Linker) -> No
     by_text = {m.text: m.actor for m in role_mentions(doc)}
     assert by_text["مساعد وزير الخارجية الروسي"] == "RUSGOV"
     assert by_text["مندوب سوريا"] == "SYRGOV"
+    treasury = linker(analysed("وأعلن مساعد وزير الخزانة الأميركي أن التمويل توقف.", ()))
+    assert [m.actor for m in role_mentions(treasury)] == ["USAGOV"]
     police = entity(doc, "شرطة مدينة حلب")
     assert (police.type, police.actor) == ("ORG", "SYRCOP")
     assert entity(doc, "حلب").kb == "place:aleppo"

@@ -215,13 +215,16 @@ class _Run:
                 entry = l.choose(ids, None, self.date)
                 if entry is None or not _worth_adding(entry, n, strip, key):
                     continue
+                # a town's one-word name NER did not tag: only where a place is expected
+                # (عبر "via" is not العبر, رابط الخبر "the news" is not al-Khobar)
                 if (
                     n == 1
+                    and entry.type == "LOC"
                     and entry.kind not in _STATE
                     and entry.kind != "capital"
-                    and _toggled(self.keys[first], key)
+                    and (_toggled(self.keys[first], key) or not self._locative(first, strip))
                 ):
-                    continue  # عبر "via" is not العبر, حول "about" not الحول
+                    continue
                 added.append(_Ent(first, last, start, end, entry.type, "kb", entry=entry))
                 continue
             if -1 not in hit and len(hit) == 1:
@@ -313,6 +316,15 @@ class _Run:
             e.last, e.end, e.entry = last, self.ends[last], entry
             for x in covered:
                 x.first, x.last = 0, -1  # dropped by the caller
+
+    def _locative(self, k: int, strip: int) -> bool:
+        """Whether the word at key ``k`` stands where a place is expected (في، إلى، مدينة، بـ، على)."""
+        t = self.toks[self.where[k]]
+        if strip and t.text[: skip_letters(t.text, strip)].endswith("ب"):
+            return True
+        prev = self.keys[k - 1] if k > 0 else BARRIER
+        words = self.l.words
+        return prev == "علي" or words.has(prev, "place_prep") or words.has(prev, "place_noun")
 
     def _adjective_here(self, k: int, key: str) -> bool:
         """Whether a one-word alias at key ``k`` reads as a country adjective here.

@@ -199,6 +199,16 @@ class RoleParser:
                     office.extend(_bare(w) for w in keys[j : j + m2[0]])
                     j += m2[0]
                     continue
+                # a portfolio the knowledge base does not list, then the country: وزير الخزانة الأمريكي
+                if (
+                    role.kind == "person"
+                    and k.startswith("ال")
+                    and j + 1 < end
+                    and self.country_of_adjective(keys[j + 1]) is not None
+                ):
+                    office.append(_bare(k))
+                    j += 1
+                    continue
             if b is not None and b.person and role.kind != "group":
                 break  # وزير الخارجية عادل الجبير: a name in apposition, not a genitive
             if b is None:
