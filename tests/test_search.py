@@ -86,7 +86,8 @@ def test_snippet_marks_the_matches(store: Any) -> None:
 
 def test_snippet_window_and_ellipsis() -> None:
     text = " ".join(["كلمة"] * 100 + ["الهدف"] + ["كلمة"] * 100)
-    snip, spans = snippet(text, parse_query("الهدف"), width=10)
+    snip, spans = snippet(text, parse_query("الهدف"), width=60)
+    assert len(snip) < 80
     assert snip.startswith("…") and snip.endswith("…")
     assert [snip[s:e] for s, e in spans] == ["الهدف"]
 

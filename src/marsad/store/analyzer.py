@@ -22,15 +22,15 @@ from importlib import resources
 
 from marsad.text.normalize import DELETED, match_form
 
-__all__ = ["VERSION", "Term", "analyze", "index_fields", "terms", "stem", "STOP_WORDS"]
+__all__ = ["VERSION", "Term", "analyze", "index_fields", "terms", "stem", "raw_terms", "RAW_WORD", "MARKS", "STOP_WORDS"]
 
 VERSION = "ar-light-2"
 
 _WORD = re.compile(r"[^\W_]+")
 # A word of the original text, with the marks the normalised view deletes (diacritics, tatweel,
 # invisible controls) inside it: the same words as _WORD finds in the view, with original offsets.
-_MARKS = "".join(re.escape(chr(cp)) for cp in sorted(DELETED))
-_RAW_WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])*[^\W_](?:[^\W_]|[{_MARKS}])*")
+MARKS = "".join(re.escape(chr(cp)) for cp in sorted(DELETED))
+RAW_WORD = re.compile(rf"(?:[^\W_]|[{MARKS}])*[^\W_](?:[^\W_]|[{MARKS}])*")
 
 
 def _read(name: str) -> list[str]:
@@ -123,7 +123,7 @@ class Term:
 
 
 @lru_cache(maxsize=500_000)
-def _raw_terms(raw: str) -> tuple[tuple[str, str], ...]:
+def raw_terms(raw: str) -> tuple[tuple[str, str], ...]:
     """The terms of one word as written (marks and all): usually one, none for a stop word."""
     form = match_form(raw)
     # A character that the matching form folds into punctuation or a space splits the word.
@@ -133,16 +133,16 @@ def _raw_terms(raw: str) -> tuple[tuple[str, str], ...]:
 
 def analyze(text: str) -> Iterator[Term]:
     """The terms of ``text`` in order, with offsets into ``text`` (stop words left out)."""
-    for m in _RAW_WORD.finditer(text):
-        for word, stem_ in _raw_terms(m.group()):
+    for m in RAW_WORD.finditer(text):
+        for word, stem_ in raw_terms(m.group()):
             yield Term(m.start(), m.end(), word, stem_)
 
 
 def terms(text: str) -> list[tuple[str, str]]:
     """``(word, stem)`` for each indexed word of ``text``, in order (no offsets)."""
     out: list[tuple[str, str]] = []
-    for raw in _RAW_WORD.findall(text):
-        out.extend(_raw_terms(raw))
+    for raw in RAW_WORD.findall(text):
+        out.extend(raw_terms(raw))
     return out
 
 

@@ -36,32 +36,57 @@ def parse_query(text: str) -> Query:
     return Query(tuple(w for w, _ in ts), tuple(s for _, s in ts))
 
 
-def snippet(text: str, q: Query, *, width: int = 30) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A window of about ``width`` words of ``text`` holding the most distinct query terms.
+def snippet(
+    text: str, q: Query, *, width: int = 240, max_chars: int = 20_000
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of about ``width`` characters of ``text`` holding the most distinct query terms.
 
     Returns the snippet (with ``…`` where it cuts the text) and the spans of the snippet that match.
+    Each distinct spelling is analysed once; only the first ``max_chars`` characters are read.
     """
     words, stems = set(q.words), set(q.stems)
-    found = list(analyzer.analyze(text))
-    if not found:
-        return text[:200], ()
-    hits = [i for i, t in enumerate(found) if t.word in words or t.stem in stems]
-    best_start, best_score = 0, -1
-    for i in hits or [0]:
-        window = [found[j] for j in hits if i <= j < i + width]
-        score = len({t.stem for t in window})
+    head = text[:max_chars]
+    matching: dict[str, str] = {}  # spelling in the text -> the stem it matched ("" if none)
+    hits: list[tuple[int, int, str]] = []
+    for m in analyzer.RAW_WORD.finditer(head):
+        raw = m.group()
+        st = matching.get(raw)
+        if st is None:
+            st = ""
+            for w, s_ in analyzer.raw_terms(raw):
+                if w in words or s_ in stems:
+                    st = s_
+                    break
+            matching[raw] = st
+        if st:
+            hits.append((m.start(), m.end(), st))
+    best, best_score, j = 0, -1, 0
+    for k, (start, _, _) in enumerate(hits):
+        j = max(j, k)
+        while j + 1 < len(hits) and hits[j + 1][1] <= start + width:
+            j += 1
+        score = len({h[2] for h in hits[k : j + 1]})
         if score > best_score:
-            best_start, best_score = i, score
-    first = max(0, best_start - 3)
-    last = min(len(found), first + width) - 1
-    start, end = found[first].start, found[last].end
-    # widen to whole surrounding punctuation-free context
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    body = text[start:end]
-    spans = tuple(
-        (len(prefix) + t.start - start, len(prefix) + t.end - start)
-        for t in found[first : last + 1]
-        if t.word in words or t.stem in stems
-    )
-    return prefix + body + suffix, spans
+            best, best_score = k, score
+    lo = hits[best][0] - width // 6 if hits else 0
+    lo = _word_start(text, max(0, lo))
+    hi = _word_end(text, min(len(text), lo + width))
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(text) else ""
+    shift = len(prefix) - lo
+    marked = tuple((s_ + shift, e + shift) for s_, e, _ in hits if lo <= s_ and e <= hi)
+    return prefix + text[lo:hi] + suffix, marked
+
+
+def _word_start(text: str, i: int) -> int:
+    """``i`` moved back to the start of the word it falls in."""
+    while 0 < i < len(text) and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _word_end(text: str, i: int) -> int:
+    """``i`` moved forward to the end of the word it falls in."""
+    while 0 < i < len(text) and not text[i].isspace():
+        i += 1
+    return i
