@@ -181,6 +181,18 @@ def test_speaker_of_a_second_person_introduced_without_quotes(linker: Linker) ->
     assert [q.speaker.name_en if q.speaker else None for q in qs] == ["Sergey Lavrov", "Bashar al-Assad"]
 
 
+def test_a_titled_name_ner_missed_and_a_body_asked_not_asking(linker: Linker) -> None:
+    text = (
+        "وقال صاحب السمو الأمير خالد الفيصل: إن المهرجان سيستمر عشرة أيام في المدينة. "
+        "وطالب وزارة التجارة بدعم المواقع السياحية في المنطقة كلها."
+    )
+    qs = quotes(linker, text)
+    assert [(q.text.split()[0], q.speaker.text if q.speaker else None) for q in qs] == [
+        ("المهرجان", "خالد الفيصل"),
+        ("بدعم", "خالد الفيصل"),
+    ]
+
+
 def test_the_speaker_named_after_the_quotation(linker: Linker) -> None:
     text = "«لن نتراجع عن دعم أصدقائنا في المنطقة»، قال جون كيري أمس في جنيف."
     (q,) = quotes(linker, text, ("جون كيري",))

@@ -543,7 +543,8 @@ class _Run:
             k -= 1
         if k >= 0 and own[k] >= 0:
             e = self.ents[own[k]]
-            if e.type == "PER" and e.last == k:
+            governed = e.first > 0 and self.l.roles.may_start(keys[e.first - 1])  # مستشار «خادم الحرمين»
+            if e.type == "PER" and e.last == k and not governed:
                 return e, False
         return None, False
 

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from marsad.document import Document, Quote, Sentence, Span
+from marsad.text.normalize import match_form
 
 from .lexicon import Cue, Lexicon, packaged_lexicon
 from .marks import Quoted, find_quoted
@@ -39,7 +40,7 @@ _MIN_LEAD = 4
 # How far after a cue (and its subject) the content may open.
 _OPEN_REACH = 20
 _PREP_REACH = 8
-_OBJ_PEEK = 6
+_OBJ_PEEK = 8
 # The subject of a sentence's first verb sits within its first words.
 _TOPIC_REACH = 6
 
@@ -259,6 +260,8 @@ class _Run:
             sp, k0 = relayed
         elif cue.kind == "verb":
             sp = ctx.subject_after(j, nxt, self.history)
+            if sp is not None and _masculine(ctx.norms[i], cue) and ctx.feminine_body(sp):
+                sp = None  # وطالب وزارة التجارة بـ: the ministry is asked, not asking
             if sp is None and i > a and ctx.word(i - 1, "rel"):
                 sp = ctx.person_before(i - 1)  # الأصبحي، الذي أضاف أنه: who added that
             if sp is None and i > a and ctx.norms[i - 1] == "ما":
@@ -412,7 +415,7 @@ class _Run:
             if k in self.opens:
                 return "direct", k
             if t == ":":
-                return "colon", k + 1
+                return "colon", (k + 2 if k + 1 < limit and ctx.word(k + 1, "comp") else k + 1)
             if cue.that and ctx.word(k, "comp") and not (k > 0 and ctx.word(k - 1, "subord")):
                 return "that", k + 1
             if k - k0 <= _PREP_REACH:
@@ -426,6 +429,15 @@ class _Run:
                         if ctx.word(k, "comp"):
                             return "that", k + 1
                         return "prep", k
+            role = ctx.role_first.get(k)
+            if first and role is not None and role[0].start == ctx.starts[k]:
+                k = role[1] + 1  # the speaker's titles: خالد الفيصل «مستشار» خادم الحرمين «أمير» منطقة مكة
+                continue
+            e = ctx.ent_first.get(k)
+            if first and e is not None and (e.type == "PER" or (e.start > ctx.starts[k] and nrm[:1] == "ل")):
+                # وزير الخارجية النمساوي، سباستيان كورتس، عزمه / أكد مصدر لوكالة الصحافة الفرنسية «...»
+                k = ctx.ent_span[e.id][1] + 1
+                continue
             if first and cue.obj and ctx.is_word(k) and not ctx.lex.word(nrm) & _NOT_OBJECT:
                 for x in range(k + 1, min(end, k + _OBJ_PEEK)):
                     if cue.that and ctx.word(x, "comp") and not ctx.word(x - 1, "subord"):
@@ -436,11 +448,6 @@ class _Run:
                 return "obj", k
             if ctx.is_word(k) and ctx.word(k, "skip") or ctx.is_comma(k) or ctx.title(k):
                 k += 1
-                continue
-            e = ctx.ent_first.get(k)
-            if first and e is not None and (e.type == "PER" or (e.start > ctx.starts[k] and nrm[:1] == "ل")):
-                # وزير الخارجية النمساوي، سباستيان كورتس، عزمه / أكد مصدر لوكالة الصحافة الفرنسية «...»
-                k = ctx.ent_span[e.id][1] + 1
                 continue
             first = False
             k += 1
@@ -508,6 +515,13 @@ class _Run:
 
 _TRAILING = frozenset({"link", "neg", "subj", "comp", "rel"})
 _NOT_OBJECT = frozenset({"adverbial", "skip", "comp", "neg", "rel", "link", "subord"})
+
+
+def _masculine(norm: str, cue: Cue) -> bool:
+    """Whether a reporting verb's form is masculine singular (قال، يقول; not قالت، تقول، قالوا)."""
+    lemma = match_form(cue.lemma)
+    form = norm[1:] if norm[:1] in "وف" and norm[1:2] == lemma[:1] else norm
+    return form == lemma or (form.startswith("ي") and not form.endswith(("ون", "ان")))
 
 
 def _source(sp: Speaker | None) -> Speaker | None:

@@ -119,9 +119,13 @@ class Context:
         """
         k = j
         skipped = 0
+        titled = False
         while k < stop and skipped < _SUBJECT_REACH:
             t = self.texts[k]
+            if self.ent_first.get(k) is not None or self.role_first.get(k) is not None:
+                break  # «الأمير خالد الفيصل»: a name that begins with its title
             if self.word(k, "skip") or self.title(k) or t in "()" or self.is_quote_mark(k):
+                titled = titled or self.title(k)
                 k += 1
                 skipped += 1
                 continue
@@ -136,6 +140,10 @@ class Context:
         if k >= stop or not self.is_word(k):
             return None
         sp = self._named_at(k, stop, history)
+        if sp is None and titled:
+            sp = self.bare_name(
+                k, stop, surname=True
+            )  # صاحب السمو الملكي الأمير خالد الفيصل: a name NER missed
         if sp is None:
             if not describe or self.lex.word(self.norms[k]) or self.toks[k].prefix[-1:] in ("ب", "ل"):
                 return None
@@ -186,21 +194,30 @@ class Context:
             return self._resolve_source(k, last, history)
         if n.startswith("ال") and len(n) > 4 and not self.lex.word(n):
             last = k
-            while last + 1 < stop and last - k < 2 and self._adjective(last + 1):
-                last += 1
+            while last + 1 < stop and last - k < 3:
+                nxt = self.ent_first.get(last + 1)
+                if nxt is not None and nxt.type != "PER" and nxt.start == self.starts[last + 1]:
+                    last = self.ent_span[nxt.id][1]  # البنك «الأهلي» التجاري
+                elif self._adjective(last + 1):
+                    last += 1
+                else:
+                    break
             sp = self._resolve_definite(k, last)
             if sp.mention.entity is not None or self._opens_content(last + 1, stop):
                 return sp
         return None
 
-    def bare_name(self, k: int, stop: int) -> Speaker | None:
+    def bare_name(self, k: int, stop: int, surname: bool = False) -> Speaker | None:
         """Up to three plain words at ``k`` read as a name NER did not tag (``عن ماجوميد دينييف من ...``):
-        no article, no function word, no cue; ended by punctuation, a function word or a cue."""
+        no article (but for a surname after the first word, with ``surname``: ``خالد الفيصل``), no
+        function word, no cue; ended by punctuation, a function word or a cue."""
         last = k - 1
         while last + 1 < stop and last + 1 - k < 3:
             x = last + 1
             n = self.norms[x]
-            if not self.is_word(x) or n.startswith("ال") or self.lex.word(n) or len(n) < 2:
+            if not self.is_word(x) or self.lex.word(n) or len(n) < 2:
+                break
+            if n.startswith("ال") and not (surname and x > k):
                 break
             if self.lex.cue_at(self.norms, self.texts, x) is not None:
                 break
@@ -237,6 +254,18 @@ class Context:
             start, end = sp.mention.start, self.toks[b].end
             return Speaker(Mention(start, end, self.doc.text[start:end]), sp.first, b)
         return sp
+
+    def feminine_body(self, sp: Speaker) -> bool:
+        """A subject headed by a feminine noun that is no person (وزارة، الهيئة، مصادر عسكرية is not)."""
+        if sp.first < 0 or not sp.named or sp.from_source:
+            return False
+        m = sp.mention
+        if m.entity is not None:
+            span = self.ent_span.get(m.entity)
+            e = self.ent_first.get(span[0]) if span else None
+            if e is None or e.type == "PER" or e.type == "LOC":
+                return False
+        return self.texts[sp.first].endswith("ة")
 
     def qualifies(self, i: int) -> bool:
         """Whether token ``i`` is an adjective that may follow a name (``التركية``، ``مصري``)."""
