@@ -81,6 +81,13 @@ def test_parquet_is_typed(store: Any, tmp_path: Path) -> None:
     assert row["type"] == "ASSAULT" and row["article_ids"] == [3] and row["mentions"] == 1
 
 
+def test_top_events_are_the_most_reported(store: Any, tmp_path: Path) -> None:
+    out = tmp_path / "top.csv"
+    assert export_events(store, "csv", out, top=1) == 1
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["type"] == "CONSULT" and row["mentions"] == "2"
+
+
 def test_a_failed_export_leaves_no_file(store: Any, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown format"):
         export_events(store, "xml", tmp_path / "x.xml")

@@ -322,3 +322,49 @@ def test_kill_9_mid_ingest_then_rerun_gives_the_clean_store(tmp_path: Path, kill
         assert stats == dataclasses.replace(store.stats(), size_bytes=0)
         assert stats.articles == 300 and stats.near_duplicates > 0
     assert _dump(crashed) == _dump(clean)
+
+
+# -- the command line ---------------------------------------------------------------------------
+def test_ingest_search_export_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from marsad.cli import main
+
+    db = str(tmp_path / "cli.db")
+    good = tmp_path / "a.txt"
+    good.write_text(ARTICLE, encoding="utf-8")
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\x01\x02" * 100)
+    assert main(["ingest", "--db", db, "--workers", "1", "--quiet", str(good), str(binary)]) == 0
+    out = capsys.readouterr().out
+    assert "read 1 articles" in out and "1 new" in out and f"failed: {binary}: is a binary file" in out
+    assert main(["ingest", "--db", db, "--workers", "1", "--quiet", str(good)]) == 0
+    assert "0 new, 1 already stored" in capsys.readouterr().out
+
+    assert main(["search", "--db", db, "--format", "json", "مستشفيات", "القصيم"]) == 0
+    (hit,) = json.loads(capsys.readouterr().out)
+    assert set(hit) >= {"id", "title", "source", "published", "score", "snippet"}
+    assert "<b>القصيم</b>" in hit["snippet"]
+    assert main(["search", "--db", db, "--source", "nowhere", "القصيم"]) == 0
+    assert capsys.readouterr().out.strip() == "no hits"
+
+    out_csv = tmp_path / "ev.csv"
+    assert main(["export", "--db", db, "--format", "csv", "--output", str(out_csv)]) == 0
+    assert out_csv.read_text(encoding="utf-8").splitlines()[0].startswith("id,date,type,mode,cameo")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["search", "--db", "{tmp}/none.db", "x"], "no store there yet"),
+        (["export", "--db", "{tmp}/none.db", "--format", "csv", "--output", "-"], "no store there yet"),
+        (["search", "--db", "{tmp}/s.db", "--from", "2015-13-01", "x"], "--from 2015-13-01"),
+        (["ingest", "--db", "postgresql://u@h/db", "x"], "PostgreSQL"),
+        (["ingest", "--db", "{tmp}/s.db", "--encoding", "klingon", "x"], "unknown encoding"),
+    ],
+)
+def test_command_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    from marsad.cli import main
+
+    (tmp_path / "s.db").touch()
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) != 0
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("marsad: error:") and message in err and "\n" not in err

@@ -21,7 +21,7 @@ from typing import IO, Any
 from marsad import __version__
 from marsad.store import EventRow, Filters, Store
 
-__all__ = ["AggregatedEvent", "aggregate", "export_events", "FORMATS", "CSV_COLUMNS"]
+__all__ = ["AggregatedEvent", "aggregate", "top_events", "export_events", "plover_record", "FORMATS", "CSV_COLUMNS"]
 
 FORMATS = ("plover-json", "csv", "parquet")
 
@@ -231,10 +231,21 @@ def _parquet_table(events: Iterable[AggregatedEvent]) -> Any:
     return pa.Table.from_pylist(rows, schema=schema), len(rows)
 
 
+def top_events(events: Iterable[AggregatedEvent], n: int) -> list[AggregatedEvent]:
+    """The ``n`` most reported events: most mentions, then most sources, then earliest."""
+    return sorted(events, key=lambda e: (-e.mentions, -len(e.sources), e.date or "9999", e.id))[:n]
+
+
 def export_events(
-    store: Store, fmt: str, output: str | os.PathLike[str], *, filters: Filters | None = None
+    store: Store,
+    fmt: str,
+    output: str | os.PathLike[str],
+    *,
+    filters: Filters | None = None,
+    top: int | None = None,
 ) -> int:
-    """Write the store's (aggregated) events to ``output`` (``-``: stdout, not for parquet).
+    """Write the store's (aggregated) events to ``output`` (``-``: stdout, not for parquet);
+    with ``top``, only the ``top`` most reported ones (see :func:`top_events`).
 
     The file is written beside its final name and renamed when complete, so a failed export never
     leaves a half-written file.  Returns the number of events.
@@ -242,7 +253,9 @@ def export_events(
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     f = filters or Filters()
-    events = aggregate(store.events(f), source=f.source)
+    events: Iterable[AggregatedEvent] = aggregate(store.events(f), source=f.source)
+    if top is not None:
+        events = top_events(events, top)
     if str(output) == "-":
         if fmt == "parquet":
             raise ValueError("parquet cannot be written to stdout: give --output FILE.parquet")

@@ -52,6 +52,7 @@ def register(sub: Any) -> None:
     p.add_argument("--db", help=db_help)
     p.add_argument("--format", choices=("plover-json", "csv", "parquet"), required=True)
     p.add_argument("--output", required=True, help="output file (- for standard output, not for parquet)")
+    p.add_argument("--top", type=int, metavar="N", help="only the N most reported events (most mentions first)")
     _filters(p)
     p.set_defaults(handler=_export)
 
@@ -156,9 +157,11 @@ def _export(args: argparse.Namespace) -> int:
     from ..export import export_events
 
     filters = _make_filters(args)
+    if args.top is not None and args.top < 1:
+        raise CliError(f"--top {args.top}: give 1 or more")
     with _open(args.db, must_exist=True) as store:
         try:
-            n = export_events(store, args.format, args.output, filters=filters)
+            n = export_events(store, args.format, args.output, filters=filters, top=args.top)
         except BrokenPipeError:
             raise
         except (ValueError, OSError) as exc:
