@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ def test_similarity_estimates_jaccard() -> None:
     assert len(dedup.buckets(a)) == dedup.BANDS
 
 
-@lru_cache(maxsize=None)
+@cache
 def _zip(name: str) -> list[dict[str, Any]]:
     path: Path = shared_path("data", "saudinewsnet", name)
     with zipfile.ZipFile(path) as f:

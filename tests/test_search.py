@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_store import OTHER, STORY, _event, prepared
 
 from marsad.store import Filters, analyzer, open_store
 from marsad.store.search import parse_query, snippet
-from test_store import OTHER, STORY, _event, prepared
 
 THIRD = (
     "قال المتحدث باسم التحالف إن المسلمين في اليمن يعانون من نقص الغذاء والدواء، وإن طائرات الإغاثة "

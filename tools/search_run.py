@@ -47,7 +47,8 @@ def main() -> int:
     ap.add_argument("--snippet-queries", type=int, default=2000, help="queries timed again with snippets")
     args = ap.parse_args()
     ids = origin_map(args.db)
-    queries = [line.rstrip("\n").split("\t", 1) for line in open(args.queries, encoding="utf-8")]
+    with open(args.queries, encoding="utf-8") as f:
+        queries = [line.rstrip("\n").split("\t", 1) for line in f]
     out = sys.stdout
     lat: list[float] = []
     with open_store(args.db) as store:

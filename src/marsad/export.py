@@ -8,7 +8,6 @@ target adds its mentions, its article and its newspaper, and is never an event o
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import sys
@@ -21,7 +20,7 @@ from typing import IO, Any
 from marsad import __version__
 from marsad.store import EventRow, Filters, Store
 
-__all__ = ["AggregatedEvent", "aggregate", "top_events", "export_events", "plover_record", "FORMATS", "CSV_COLUMNS"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "AggregatedEvent", "aggregate", "export_events", "plover_record", "top_events"]
 
 FORMATS = ("plover-json", "csv", "parquet")
 
@@ -217,7 +216,7 @@ def _write_csv(events: Iterable[AggregatedEvent], out: IO[str]) -> int:
     return n
 
 
-def _parquet_table(events: Iterable[AggregatedEvent]) -> Any:
+def _parquet_table(events: Iterable[AggregatedEvent]) -> tuple[Any, int]:
     import pyarrow as pa
 
     rows = [flat_row(e) for e in events]
@@ -268,10 +267,10 @@ def export_events(
             import pyarrow.parquet as pq
 
             os.close(fd)
-            table, n = _parquet_table(events)
+            table, n = _parquet_table(events)  # n: int
             pq.write_table(table, tmp)
         else:
-            with io.open(fd, "w", encoding="utf-8", newline="") as out:
+            with open(fd, "w", encoding="utf-8", newline="") as out:
                 n = (_write_jsonl if fmt == "plover-json" else _write_csv)(events, out)
         os.replace(tmp, target)
     except BaseException:

@@ -12,4 +12,4 @@ from marsad.ingest.readers import Failure, Item, read
 from marsad.ingest.run import Summary, count_items, ingest
 from marsad.ingest.runner import LocalRunner, Runner, item_key, prepare
 
-__all__ = ["ingest", "Summary", "read", "Item", "Failure", "prepare", "item_key", "Runner", "LocalRunner", "count_items"]
+__all__ = ["Failure", "Item", "LocalRunner", "Runner", "Summary", "count_items", "ingest", "item_key", "prepare", "read"]

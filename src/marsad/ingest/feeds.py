@@ -16,7 +16,7 @@ from marsad import __version__
 from marsad.ingest.html import html_to_text
 from marsad.ingest.readers import Failure, Item
 
-__all__ = ["fetch", "parse_feed", "USER_AGENT", "MAX_DOWNLOAD"]
+__all__ = ["MAX_DOWNLOAD", "USER_AGENT", "fetch", "parse_feed"]
 
 USER_AGENT = f"marsad/{__version__} (Arabic news analysis; +https://github.com/marsad-project/marsad)"
 MAX_DOWNLOAD = 50 * 1024 * 1024
@@ -25,7 +25,7 @@ MAX_DOWNLOAD = 50 * 1024 * 1024
 def fetch(url: str, *, timeout: float = 30.0) -> tuple[bytes, str, str]:
     """GET ``url``: (body, content type, final URL).  Raises OSError (URLError, timeouts) on failure."""
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) checked by the caller
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
         data = resp.read(MAX_DOWNLOAD + 1)
         if len(data) > MAX_DOWNLOAD:
             raise OSError(f"larger than {MAX_DOWNLOAD // 1_000_000} MB")

@@ -20,7 +20,7 @@ from zlib import error as zlib_error
 
 from marsad.ingest.encoding import DecodeError, decode, looks_binary
 
-__all__ = ["Item", "Failure", "read", "MAX_FILE_BYTES", "MAX_TEXT_CHARS"]
+__all__ = ["MAX_FILE_BYTES", "MAX_TEXT_CHARS", "Failure", "Item", "read"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a JSON/JSONL/zip file
 MAX_TEXT_CHARS = 1_000_000  # one article (a 2 MB text file is already a book)
@@ -146,7 +146,7 @@ def _from_jsonl(data: bytes, origin: str, encoding: str | None) -> Iterator[Item
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             yield Failure(f"{origin}:{n}", f"not JSON ({exc.msg} at column {exc.colno}); fix or remove the line")
             continue
         yield _record(obj, f"{origin}:{n}")
@@ -196,7 +196,7 @@ def _sniff(data: bytes) -> str:
     if head.startswith((b"[", b"{")):
         first_line = data.split(b"\n", 1)[0].strip()
         return ".jsonl" if first_line.startswith(b"{") and first_line.endswith(b"}") else ".json"
-    if head.startswith(b"<?xml") or head.startswith((b"<rss", b"<feed", b"<rdf")):
+    if head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")):
         return ".xml"
     if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
         return ".html"

@@ -16,7 +16,7 @@ from marsad.ingest.readers import Failure, Item, read
 from marsad.ingest.runner import BatchFn, LocalRunner, Runner, item_key, prepare
 from marsad.store import Store
 
-__all__ = ["Summary", "ingest", "count_items"]
+__all__ = ["Summary", "count_items", "ingest"]
 
 
 @dataclass

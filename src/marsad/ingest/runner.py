@@ -21,7 +21,7 @@ from marsad.ingest.language import detect_language
 from marsad.ingest.readers import Item
 from marsad.store import Prepared, analyzer, dedup
 
-__all__ = ["Runner", "LocalRunner", "prepare", "prepare_unanalysed", "item_key", "BatchFn"]
+__all__ = ["BatchFn", "LocalRunner", "Runner", "item_key", "prepare", "prepare_unanalysed"]
 
 BatchFn = Callable[[Sequence[Item]], list[Prepared]]
 
@@ -38,11 +38,12 @@ def prepare_unanalysed(items: Sequence[Item]) -> list[Prepared]:
 
 
 def _analyse(item: Item) -> tuple[dict[str, Any] | None, str | None]:
-    import marsad
+    from marsad.pipeline import analyze
+    from marsad.serialize import to_record
 
     try:
-        doc = marsad.analyze(item.text, published=item.published, source=item.source, title=item.title, id=item.ext_id)
-        return marsad.to_record(doc), None
+        doc = analyze(item.text, published=item.published, source=item.source, title=item.title, id=item.ext_id)
+        return to_record(doc), None
     except Exception as exc:  # noqa: BLE001 - one article's failure is recorded, the batch goes on
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -79,10 +80,10 @@ class Runner(Protocol):
 
 def _warm() -> None:
     """Load the pipeline's models once (in the parent, so forked workers share them)."""
-    import marsad
+    from marsad.pipeline import default_pipeline
 
     try:
-        marsad.default_pipeline()
+        default_pipeline()
     except Exception:  # noqa: BLE001 - the failure shows again, per article, where it can be reported
         pass
 

@@ -28,17 +28,17 @@ from marsad.store.base import (
 )
 
 __all__ = [
-    "open_store",
-    "default_location",
-    "Store",
-    "StoreError",
-    "Prepared",
     "Added",
+    "EventRow",
     "Filters",
     "Hit",
-    "StoredArticle",
-    "EventRow",
+    "Prepared",
+    "Store",
+    "StoreError",
     "StoreStats",
+    "StoredArticle",
+    "default_location",
+    "open_store",
 ]
 
 

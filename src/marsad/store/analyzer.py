@@ -22,7 +22,7 @@ from importlib import resources
 
 from marsad.text.normalize import DELETED, match_form
 
-__all__ = ["VERSION", "Term", "analyze", "index_fields", "terms", "stem", "raw_terms", "RAW_WORD", "MARKS", "STOP_WORDS"]
+__all__ = ["MARKS", "RAW_WORD", "STOP_WORDS", "VERSION", "Term", "analyze", "index_fields", "raw_terms", "stem", "terms"]
 
 VERSION = "ar-light-2"
 

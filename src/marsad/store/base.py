@@ -15,15 +15,15 @@ from types import TracebackType
 from typing import Any
 
 __all__ = [
-    "Prepared",
     "Added",
+    "EventRow",
     "Filters",
     "Hit",
-    "StoredArticle",
-    "EventRow",
-    "StoreStats",
+    "Prepared",
     "Store",
     "StoreError",
+    "StoreStats",
+    "StoredArticle",
 ]
 
 

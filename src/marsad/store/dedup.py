@@ -28,19 +28,19 @@ from datasketch import MinHash
 from marsad.text.normalize import match_form
 
 __all__ = [
-    "THRESHOLD",
+    "BANDS",
     "MIN_WORDS",
     "NUM_PERM",
-    "BANDS",
-    "ROWS",
-    "text_hash",
-    "signature",
-    "fingerprint",
-    "buckets",
-    "similarity",
-    "shingles",
-    "jaccard",
     "PLAUSIBLE",
+    "ROWS",
+    "THRESHOLD",
+    "buckets",
+    "fingerprint",
+    "jaccard",
+    "shingles",
+    "signature",
+    "similarity",
+    "text_hash",
 ]
 
 THRESHOLD = 0.42

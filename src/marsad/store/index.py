@@ -26,7 +26,7 @@ import tantivy
 from marsad.store import analyzer
 from marsad.store.search import WEIGHTS, Query
 
-__all__ = ["SearchIndex", "IndexBusy"]
+__all__ = ["IndexBusy", "SearchIndex"]
 
 _FORMAT = 1
 _STAMP = "marsad-index.json"

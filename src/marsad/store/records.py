@@ -11,7 +11,7 @@ from typing import Any
 
 from marsad.text.normalize import match_form
 
-__all__ = ["entity_rows", "quote_rows", "event_rows", "EVENT_COLUMNS"]
+__all__ = ["EVENT_COLUMNS", "entity_rows", "event_rows", "quote_rows"]
 
 EVENT_COLUMNS = (
     "article_id", "vid", "seq", "type", "mode", "cameo", "sentence",

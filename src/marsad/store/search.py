@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from marsad.store import analyzer
 
-__all__ = ["Query", "parse_query", "snippet", "WEIGHTS"]
+__all__ = ["WEIGHTS", "Query", "parse_query", "snippet"]
 
 # Boosts of word terms, stem terms and adjacent stem pairs, chosen on the SaudiNewsNet known-item task
 # (bench/bench_search.py; tools/search_run.py).
-WEIGHTS = (0.5, 1.0, 0.3)
+WEIGHTS = (0.35, 1.0, 0.3)
 
 
 @dataclass(frozen=True, slots=True)

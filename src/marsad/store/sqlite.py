@@ -152,7 +152,7 @@ class SQLiteStore(Store):
         out: list[Added] = []
         new: list[tuple[int, Prepared]] = []
         conn = self._conn
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         conn.execute("BEGIN IMMEDIATE")
         try:
             next_id = self._max_id() + 1
@@ -365,7 +365,10 @@ class SQLiteStore(Store):
 
     def stats(self) -> StoreStats:
         c = self._conn
-        one = lambda sql: int(c.execute(sql).fetchone()[0])  # noqa: E731
+
+        def one(sql: str) -> int:
+            return int(c.execute(sql).fetchone()[0])
+
         langs = {str(k): int(v) for k, v in c.execute("SELECT language, count(*) FROM articles GROUP BY language")}
         size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         if self._index_path.exists():
