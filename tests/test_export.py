@@ -94,3 +94,15 @@ def test_a_failed_export_leaves_no_file(store: Any, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="stdout"):
         export_events(store, "parquet", "-")
     assert list(tmp_path.glob("x*")) == []
+
+
+def test_alike_events_of_one_article_stay_apart(tmp_path: Path) -> None:
+    twice = [_event("v1", "ASSAULT", "YEMMIL", None), _event("v2", "ASSAULT", "YEMMIL", None)]
+    with open_store(tmp_path / "t.db") as s:
+        s.add([prepared(STORY, source="okaz", events=twice),
+               prepared(COPY, source="alyaum", events=twice[:1])])  # fmt: skip
+        events = list(aggregate(s.events()))
+    assert [(e.id, e.mentions, e.sources) for e in events] == [
+        ("1-v1", 2, ("okaz", "alyaum")),
+        ("1-v2", 1, ("okaz",)),
+    ]

@@ -101,19 +101,21 @@ def aggregate(rows: Iterable[EventRow], *, source: str | None = None) -> Iterato
 
     def flush(group: list[EventRow]) -> Iterator[AggregatedEvent]:
         canonical = group[0].canonical_id
-        base: dict[tuple[str, str, str], _Builder] = {}
-        order: list[_Builder] = []
+        events = [_Builder(r) for r in group if r.article_id == canonical]
+        keys = [_key(b.row.event) for b in events]
+        taken: set[tuple[int, int]] = set()  # (copy article, canonical event) already matched
         for r in group:
-            key = _key(r.event)
             if r.article_id == canonical:
-                if key in base:
-                    base[key].mentions += int(r.event.get("mentions") or 1)
-                else:
-                    base[key] = _Builder(r)
-                    order.append(base[key])
-            elif key in base:
-                base[key].add(r)
-        for b in order:
+                continue
+            key = _key(r.event)
+            # a copy's event is a mention of the first canonical event like it that this copy has not
+            # matched yet; with none, it is dropped (never a new event)
+            for i, k in enumerate(keys):
+                if k == key and (r.article_id, i) not in taken:
+                    taken.add((r.article_id, i))
+                    events[i].add(r)
+                    break
+        for b in events:
             agg = b.build()
             if source is None or source in agg.sources:
                 yield agg
