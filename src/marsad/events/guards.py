@@ -57,10 +57,9 @@ class _PhraseIndex:
         found: dict[str, list[tuple[int, int]]] = {}
         anchors = self.anchors
         for w, k in enumerate(words):
-            hits = keys[k] & anchors
-            if not hits:
+            if keys[k].isdisjoint(anchors):
                 continue
-            for anchor in hits:
+            for anchor in keys[k] & anchors:
                 for at, p, kind in self.by_anchor[anchor]:
                     b = w - at
                     if b < 0 or b + len(p) > len(words):

@@ -8,7 +8,7 @@ its proclitics (و ف، ب ل ك، ال، the future س) and enclitic pronouns, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +36,7 @@ VERB_FORMS = frozenset({"perf", "perf1", "imp", "imp1"})
 # out: rare in news, and they make nisba adjectives and adverbs look like triggers (الاجتماعي، هناك).
 _ENCLITICS = ("هما", "هم", "هن", "ها", "نا", "ه")
 _SUFFIXES = ("",) + _ENCLITICS
+_NO_SUFFIX = ("",)
 _PROCLITIC_LETTERS = frozenset("وفبلكاس")
 
 
@@ -247,6 +248,9 @@ class Lexicon:
     _words: dict[str, frozenset[str]] = field(default_factory=dict)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict)
     _vocabulary: frozenset[str] = frozenset()
+    _star_heads: frozenset[str] = frozenset()
+    _trigger_cores: frozenset[str] = frozenset()
+    _vocabulary_cores: frozenset[str] = frozenset()
     _stars: dict[int, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -269,6 +273,9 @@ class Lexicon:
                 vocab.update(words)
         self._vocabulary = frozenset(vocab)
         self._stars = {n: frozenset(v) for n, v in stars.items()}
+        self._star_heads = frozenset(p[:3] for ps in self._stars.values() for p in ps)
+        self._trigger_cores = _cores(self.triggers)
+        self._vocabulary_cores = _cores(self._vocabulary)
 
     @classmethod
     def load(cls) -> Lexicon:
@@ -346,7 +353,7 @@ class Lexicon:
         lexicon or cue word gets just itself (cached; most words take this quick path)."""
         got = self._keys.get(norm)
         if got is None:
-            if self._could_match(norm, self._vocabulary, self._stars):
+            if self._could_match(norm, vocabulary=True):
                 got = word_keys(norm)
             else:
                 got = frozenset((norm,))
@@ -354,29 +361,27 @@ class Lexicon:
                 self._keys[norm] = got
         return got
 
-    def _could_match(
-        self, norm: str, keys: Collection[str] | None = None, stars: dict[int, frozenset[str]] | None = None
-    ) -> bool:
+    def _could_match(self, norm: str, vocabulary: bool = False) -> bool:
         """A quick test that rules out most words before their readings are worked out: is some
-        stretch of the word, between proclitic letters and an enclitic, a key (or does it begin
-        with one of the ``stars`` prefixes)?"""
-        if keys is None:
-            keys = self.triggers.keys()
+        stretch of the word, between proclitic letters and an enclitic, a trigger key (with
+        ``vocabulary``: any word the lexicon compares with, or the start of one of its prefixes)?"""
+        cores = self._vocabulary_cores if vocabulary else self._trigger_cores
         n = len(norm)
         if n < 2:
             return False
-        sufs = [s for s in _SUFFIXES if norm.endswith(s)] if norm[-1] in "اهمن" else [""]
+        sufs = [s for s in _SUFFIXES if norm.endswith(s)] if norm[-1] in "اهمن" else _NO_SUFFIX
+        stars = self._stars if vocabulary else None
         for a in range(0, min(5, n - 1)):
             if a and norm[a - 1] not in _PROCLITIC_LETTERS:
                 break
             for suf in sufs:
-                core = norm[a : n - len(suf)]
-                if len(core) < 2:
-                    continue
-                if core in keys or (core[-1] == "ت" and core[:-1] + "ه" in keys) or core + "ا" in keys:
+                core = norm[a : n - len(suf)] if suf else norm[a:]
+                if core in cores:
                     return True
-                if stars and any(core[:m] in ps for m, ps in stars.items()):
-                    return True
+                if stars is not None and core[:3] in self._star_heads:
+                    for m, ps in stars.items():
+                        if core[:m] in ps:
+                            return True
         return False
 
     def cue_words(self, kind: str) -> frozenset[str]:
@@ -388,6 +393,19 @@ class Lexicon:
 
     def cue_phrases(self, kind: str) -> frozenset[tuple[str, ...]]:
         return self.cues.get(kind, frozenset())
+
+
+def _cores(words: Iterable[str]) -> frozenset[str]:
+    """What a word stripped of its clitics may look like for each of ``words``: itself, with ت for
+    a final ه (زيارت of زياره) and without the accusative's final ا."""
+    out: set[str] = set()
+    for w in words:
+        out.add(w)
+        if w.endswith("ه"):
+            out.add(w[:-1] + "ت")
+        if w.endswith("ا") and len(w) > 2:
+            out.add(w[:-1])
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
