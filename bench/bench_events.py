@@ -14,7 +14,7 @@ from collections import Counter
 
 from common import ROOT, one_core, saudinewsnet
 
-import marsad.pipeline as pipeline
+from marsad import pipeline
 from marsad.document import Document
 
 
@@ -29,7 +29,9 @@ def main() -> None:
     events = next(s for s in pipe.stages if s.name == "events")
     docs = []
     for a in articles:
-        doc = Document(text=a["content"], id=a["id"], published=dt.date.fromisoformat(a["date_extracted"][:10]))
+        doc = Document(
+            text=a["content"], id=a["id"], published=dt.date.fromisoformat(a["date_extracted"][:10])
+        )
         for s in before:
             doc = s(doc)
         docs.append(doc)
@@ -46,7 +48,10 @@ def main() -> None:
         )
     n_events = sum(len(d.events) for d in out)
     types = Counter(v.type for d in out for v in d.events)
-    print(f"events: {n_events} ({n_events / len(docs):.2f} per article)  " + ", ".join(f"{t} {n}" for t, n in types.most_common()))
+    print(
+        f"events: {n_events} ({n_events / len(docs):.2f} per article)  "
+        + ", ".join(f"{t} {n}" for t, n in types.most_common())
+    )
     sys.path.insert(0, str(ROOT / "tools"))
     import eval_events
 

@@ -64,7 +64,9 @@ def make_doc(
             p = text.index(speaker)
             sp = Mention(p, p + len(speaker), speaker, actor=actor, country=actor[:3] if actor else None)
         qs.append(Quote(f"q{n}", s, s + len(qtext), qtext, True, speaker=sp))
-    return Document(text=text, tokens=tuple(toks), sentences=tuple(sents), entities=tuple(ents), quotes=tuple(qs))
+    return Document(
+        text=text, tokens=tuple(toks), sentences=tuple(sents), entities=tuple(ents), quotes=tuple(qs)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +120,12 @@ def test_triggers_found(sentence: str, ptype: str) -> None:
 
 @pytest.mark.parametrize(
     "sentence",
-    ["ويحترم الطرفان وقف اطلاق النار", "قال المصدر الذي طلب عدم كشف اسمه", "وصل الوفد فجر امس", "رافضاً التعليق على ذلك"],
+    [
+        "ويحترم الطرفان وقف اطلاق النار",
+        "قال المصدر الذي طلب عدم كشف اسمه",
+        "وصل الوفد فجر امس",
+        "رافضاً التعليق على ذلك",
+    ],
 )
 def test_blocked_phrases_are_not_triggers(sentence: str) -> None:
     lex = Lexicon.load()
@@ -138,13 +145,20 @@ def test_every_type_has_triggers_and_a_policy() -> None:
 def test_verb_initial_subject_and_prepositional_target(coder: EventCoder) -> None:
     doc = make_doc(
         "طلب وزير الخارجية جون كيري الجمعة من سيرغي لافروف ممارسة ضغوط على دمشق",
-        [("جون كيري", "PER", "USAGOV", "USA"), ("سيرغي لافروف", "PER", "RUSGOV", "RUS"), ("دمشق", "LOC", "SYRGOV", "SYR")],
+        [
+            ("جون كيري", "PER", "USAGOV", "USA"),
+            ("سيرغي لافروف", "PER", "RUSGOV", "RUS"),
+            ("دمشق", "LOC", "SYRGOV", "SYR"),
+        ],
     )
     assert summary(coder(doc)) == [("REQUEST", "USAGOV", "RUSGOV")]
 
 
 def test_subject_before_verb_and_nominal_call(coder: EventCoder) -> None:
-    doc = make_doc("وقال المتحدث ان كيري اجرى مكالمة هاتفية مع لافروف", [("كيري", "PER", "USAGOV", "USA"), ("لافروف", "PER", "RUSGOV", "RUS")])
+    doc = make_doc(
+        "وقال المتحدث ان كيري اجرى مكالمة هاتفية مع لافروف",
+        [("كيري", "PER", "USAGOV", "USA"), ("لافروف", "PER", "RUSGOV", "RUS")],
+    )
     events = coder(doc).events
     assert summary(coder(doc)) == [("CONSULT", "USAGOV", "RUSGOV")]
     assert events[0].mode == "phone"
@@ -154,7 +168,11 @@ def test_subject_before_verb_and_nominal_call(coder: EventCoder) -> None:
 def test_relative_clause_gives_the_attacker(coder: EventCoder) -> None:
     doc = make_doc(
         'وكانت الولايات المتحدة اعربت الخميس عن "قلقها الشديد" حيال "الهجوم" الذي تشنه القوات السورية في محيط مدينة حلب',
-        [("الولايات المتحدة", "LOC", "USA", "USA"), ("القوات السورية", "ORG", "SYRMIL", "SYR"), ("حلب", "LOC", None, "SYR")],
+        [
+            ("الولايات المتحدة", "LOC", "USA", "USA"),
+            ("القوات السورية", "ORG", "SYRMIL", "SYR"),
+            ("حلب", "LOC", None, "SYR"),
+        ],
     )
     got = summary(coder(doc))
     assert ("ASSAULT", "SYRMIL", None) in got
@@ -166,9 +184,18 @@ def test_relative_clause_gives_the_attacker(coder: EventCoder) -> None:
 def test_coordinated_targets_give_one_event_each(coder: EventCoder) -> None:
     doc = make_doc(
         "تزامنا مع زيارة وزير الخارجية الإيراني للكويت وقطر والعراق",
-        [("وزير الخارجية الإيراني", "PER", "IRNGOV", "IRN"), ("لكويت", "LOC", "KWT", "KWT"), ("قطر", "LOC", "QAT", "QAT"), ("العراق", "LOC", "IRQ", "IRQ")],
+        [
+            ("وزير الخارجية الإيراني", "PER", "IRNGOV", "IRN"),
+            ("لكويت", "LOC", "KWT", "KWT"),
+            ("قطر", "LOC", "QAT", "QAT"),
+            ("العراق", "LOC", "IRQ", "IRQ"),
+        ],
     )
-    assert summary(coder(doc)) == [("CONSULT", "IRNGOV", "KWT"), ("CONSULT", "IRNGOV", "QAT"), ("CONSULT", "IRNGOV", "IRQ")]
+    assert summary(coder(doc)) == [
+        ("CONSULT", "IRNGOV", "KWT"),
+        ("CONSULT", "IRNGOV", "QAT"),
+        ("CONSULT", "IRNGOV", "IRQ"),
+    ]
 
 
 def test_counterpart_and_symmetric_call() -> None:
@@ -177,7 +204,10 @@ def test_counterpart_and_symmetric_call() -> None:
     role = Mention(at, at + len("نظيره التركي"), "نظيره التركي", actor="TURGOV", country="TUR")
     lex = Lexicon.load()
     coder = EventCoder(lex, ActorFinder(lex.cue_words("preposition"), roles=lambda doc: (role,), kb=None))
-    doc = make_doc(text, [("أوباما", "PER", "USAGOV", "USA"), ("أردوغان", "PER", None, None), ("سوريا", "LOC", "SYR", "SYR")])
+    doc = make_doc(
+        text,
+        [("أوباما", "PER", "USAGOV", "USA"), ("أردوغان", "PER", None, None), ("سوريا", "LOC", "SYR", "SYR")],
+    )
     events = coder(doc).events
     assert [(v.type, v.mode) for v in events] == [("CONSULT", "phone")]
     assert summary(coder(doc)) == [("CONSULT", "USAGOV", "TURGOV")]
@@ -208,8 +238,15 @@ def test_unrealised_meetings_are_not_consult(coder: EventCoder, sentence: str) -
 def test_future_support_is_agree_and_refusal_is_reject(coder: EventCoder) -> None:
     doc = make_doc(
         "قال خامنئي إننا لا نتفاوض مع الولايات المتحدة\nوأضاف: لن نكف عن دعم شعوب فلسطين",
-        [("خامنئي", "PER", "IRNGOV", "IRN"), ("الولايات المتحدة", "LOC", "USA", "USA"), ("فلسطين", "LOC", "PSE", "PSE")],
-        quotes=[("إننا لا نتفاوض مع الولايات المتحدة", "خامنئي", "IRNGOV"), ("لن نكف عن دعم شعوب فلسطين", "خامنئي", "IRNGOV")],
+        [
+            ("خامنئي", "PER", "IRNGOV", "IRN"),
+            ("الولايات المتحدة", "LOC", "USA", "USA"),
+            ("فلسطين", "LOC", "PSE", "PSE"),
+        ],
+        quotes=[
+            ("إننا لا نتفاوض مع الولايات المتحدة", "خامنئي", "IRNGOV"),
+            ("لن نكف عن دعم شعوب فلسطين", "خامنئي", "IRNGOV"),
+        ],
     )
     got = summary(coder(doc))
     assert ("REJECT", "IRNGOV", "USA") in got
@@ -227,7 +264,12 @@ def test_unconfirmed_report_is_not_coded(coder: EventCoder) -> None:
 def test_one_event_per_type_source_target(coder: EventCoder) -> None:
     doc = make_doc(
         "هاجمت القوات السورية مدينة حلب\nوقالت المصادر ان القوات السورية هاجمت مدينة حلب مجددا",
-        [("القوات السورية", "ORG", "SYRMIL", "SYR"), ("حلب", "LOC", None, "SYR"), ("القوات السورية", "ORG", "SYRMIL", "SYR"), ("حلب", "LOC", None, "SYR")],
+        [
+            ("القوات السورية", "ORG", "SYRMIL", "SYR"),
+            ("حلب", "LOC", None, "SYR"),
+            ("القوات السورية", "ORG", "SYRMIL", "SYR"),
+            ("حلب", "LOC", None, "SYR"),
+        ],
     )
     events = coder(doc).events
     assert [(v.id, v.type, v.mentions) for v in events] == [("v1", "ASSAULT", 2)]
@@ -249,7 +291,7 @@ def test_evidence_is_at_most_fifteen_words(coder: EventCoder) -> None:
 
 def _full_pipeline():  # type: ignore[no-untyped-def]
     """The default pipeline, or a skip when a stage the events need is not built here."""
-    import marsad.pipeline as pipeline
+    from marsad import pipeline
 
     try:
         pipe = pipeline.default_pipeline()

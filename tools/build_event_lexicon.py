@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from marsad.text.normalize import match_form  # noqa: E402
+from marsad.text.normalize import match_form
 
 SHARED = ROOT.parent / "shared" / "data"
 CURATED = ROOT / "tools" / "event_sources" / "triggers.tsv"
@@ -45,10 +45,24 @@ UP_DICT = SHARED / "universal-petrarch-ar" / "CAMEO.ar.0.5.txt"
 EN_DICT = SHARED / "petrarch2-dictionaries" / "CAMEO.2.0.txt"
 C2P = SHARED / "plover" / "CAMEO2PLOVER-2021.txt"
 
-PLOVER_TYPES = (
-    "AGREE CONSULT SUPPORT CONCEDE COOPERATE AID RETREAT REQUEST ACCUSE REJECT THREATEN PROTEST "
-    "SANCTION MOBILIZE COERCE ASSAULT"
-).split()
+PLOVER_TYPES = [
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+]
 UP_CONFIDENCE = 0.45
 ARABIC_WORD = re.compile(r"^[\u0621-\u064a]+$")
 
@@ -189,12 +203,14 @@ def clean_up_verbs(
         ptype = types.pop()
         glosses = {g for _, gs in rows for g in gs}
         agree = any(
-            (p := plover_of(c, c2p)) is not None and p[0] == ptype for g in glosses for c in english.get(g, ())
+            (p := plover_of(c, c2p)) is not None and p[0] == ptype
+            for g in glosses
+            for c in english.get(g, ())
         )
         if not agree:
             dropped.append((lemma, f"{ptype}: no English gloss ({', '.join(sorted(glosses))}) of that type"))
             continue
-        code = sorted({c for c, _ in rows})[0]
+        code = min(c for c, _ in rows)
         kept[lemma] = (ptype, plover_of(code, c2p)[1], code)  # type: ignore[index]
     return kept, dropped
 

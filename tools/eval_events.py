@@ -71,10 +71,10 @@ def read_up(folder: Path) -> list[GoldSentence]:
     out: list[GoldSentence] = []
     for name in UP_FILES:
         raw = (folder / name).read_text(encoding="utf-8")
-        for block in re.findall(r"<Sentence (.*?)</Sentence>", raw, re.S):
+        for block in re.findall(r"<Sentence (.*?)</Sentence>", raw, re.DOTALL):
             sid = re.search(r'id="([^"]*)"', block)
             coding = re.search(r"<EventCoding ([^>]*)/>", block)
-            text = re.search(r"<Text>(.*?)</Text>", block, re.S)
+            text = re.search(r"<Text>(.*?)</Text>", block, re.DOTALL)
             if not (sid and coding and text):
                 continue
             attrs = dict(re.findall(r'(\w+)="([^"]*)"', coding.group(1)))
@@ -150,7 +150,11 @@ def _zip_articles(folder: Path, name: str, cache: dict[str, list[dict[str, Any]]
 def read_gold(shared: Path) -> list[GoldArticle]:
     out: list[GoldArticle] = []
     cache: dict[str, list[dict[str, Any]]] = {}
-    records = [json.loads(line) for line in (shared / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = [
+        json.loads(line)
+        for line in (shared / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     seed = json.loads((shared / "seed" / f"{SEED}.gold.json").read_text(encoding="utf-8"))
     for rec in [seed, *records]:
         published = dt.date.fromisoformat(rec["published"]) if rec.get("published") else None
@@ -214,7 +218,8 @@ def eval_gold(articles: list[GoldArticle], verbose: bool = False) -> dict[str, A
         "type_source_target": _prf(tp, n_pred, n_gold),
         "type_only": _prf(tp_type, n_pred, n_gold),
         "by_type": {
-            t: _prf(per_type_tp[t], per_type_pred[t], per_type_gold[t]) | {"gold": per_type_gold[t], "found": per_type_pred[t]}
+            t: _prf(per_type_tp[t], per_type_pred[t], per_type_gold[t])
+            | {"gold": per_type_gold[t], "found": per_type_pred[t]}
             for t in sorted(per_type_gold | per_type_pred)
         },
     }
@@ -249,7 +254,9 @@ def print_summary(result: dict[str, Any]) -> None:
         print(f"  gold type found       {up['type_found']:.1%}  ({by})")
         print(f"  source country right  {up['source_country_accuracy']:.1%} of those")
         print(f"  target country right  {up['target_country_accuracy']:.1%} of those")
-        print(f"  events per sentence   {up['events_per_sentence']:.2f}  (more than two: {up['sentences_over_two_events']:.1%})")
+        print(
+            f"  events per sentence   {up['events_per_sentence']:.2f}  (more than two: {up['sentences_over_two_events']:.1%})"
+        )
     g = result.get("gold_articles")
     if g:
         print(f"Gold articles: {g['articles']} ({g['gold_events']} gold events, {g['found_events']} found)")
@@ -257,7 +264,9 @@ def print_summary(result: dict[str, Any]) -> None:
             m = g[name]
             print(f"  {name:<20} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}")
         for t, m in g["by_type"].items():
-            print(f"    {t:<10} gold {m['gold']:>3} found {m['found']:>3}  P {m['precision']:.2f} R {m['recall']:.2f}")
+            print(
+                f"    {t:<10} gold {m['gold']:>3} found {m['found']:>3}  P {m['precision']:.2f} R {m['recall']:.2f}"
+            )
 
 
 if __name__ == "__main__":

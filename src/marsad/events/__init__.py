@@ -15,7 +15,7 @@ from functools import lru_cache
 from .coder import EVIDENCE_WORDS, EventCoder
 from .lexicon import Lexicon, LexiconError
 
-__all__ = ["load_events", "EventCoder", "Lexicon", "LexiconError", "EVIDENCE_WORDS"]
+__all__ = ["EVIDENCE_WORDS", "EventCoder", "Lexicon", "LexiconError", "load_events"]
 
 
 @lru_cache(maxsize=1)

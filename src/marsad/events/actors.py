@@ -81,7 +81,7 @@ def _kb() -> Any:
         raise
     try:
         return module.KnowledgeBase.load()
-    except Exception:  # a KB without its data files: run without it
+    except (OSError, ValueError):  # a knowledge base without its data files: run without it
         return None
 
 
@@ -162,9 +162,9 @@ class ActorFinder:
                 if covered[i] or t.kind != "arabic":
                     continue
                 if self.roles is None and self.is_role(t.text):  # no linker: role noun + adjective
-                    m = self._role_phrase(doc, toks, i)
-                    if m is not None and cover(m.start, m.end):
-                        spans.append((m.start, m.end, m, None))
+                    phrase = self._role_phrase(doc, toks, i)
+                    if phrase is not None and cover(phrase.start, phrase.end):
+                        spans.append((phrase.start, phrase.end, phrase, None))
                         continue
                 if t.norm[-1:] not in _NISBA_LAST:
                     continue
@@ -185,7 +185,9 @@ class ActorFinder:
             actors.append(self._make(toks, first, last, m, etype, len(actors)))
         return self._coordinate(doc, self._merge_titles(doc, actors))
 
-    def _make(self, toks: Sequence[Token], first: int, last: int, m: Mention, etype: str | None, g: int) -> Actor:
+    def _make(
+        self, toks: Sequence[Token], first: int, last: int, m: Mention, etype: str | None, g: int
+    ) -> Actor:
         place = etype == "LOC"
         place_only = place and not m.actor
         return Actor(first, last, m, place, place_only, self._preposition(toks, first, m), g, etype)

@@ -26,7 +26,7 @@ from .guards import SentenceContext
 from .lexicon import Lexicon
 from .match import STRONG_PUNCT, Hit
 
-__all__ = ["Arguments", "ArgumentFinder", "SentenceActors"]
+__all__ = ["ArgumentFinder", "Arguments", "SentenceActors"]
 
 _SUBJECT_WORDS = 6  # words a subject may stand after its verb
 _OBJECT_WORDS = 10  # words a target may stand after its trigger
@@ -35,11 +35,15 @@ _COMMAS = frozenset("،,")
 _APPOSITION_TOKENS = 12
 _PP_HEAD_WORDS = 3  # words a preposition's object may start with before the actor it names
 _COMPLEMENT_TYPES = frozenset({"ACCUSE", "SUPPORT", "ASSAULT", "COERCE", "REQUEST", "RETREAT"})
-_PLACE_TARGETS = frozenset({"CONSULT", "ASSAULT"})  # a visited or attacked place stands for its country  # قصف على مواقع الحزب
+_PLACE_TARGETS = frozenset(
+    {"CONSULT", "ASSAULT"}
+)  # a visited or attacked place stands for its country  # قصف على مواقع الحزب
 _OBJECT_LIST_TYPES = frozenset({"SUPPORT", "AID", "AGREE", "COOPERATE"})  # دعم أصدقائنا وشعوب فلسطين واليمن
 _LIST_WORDS = 24  # how far a list of supported parties may run
 _TITLE_WORDS = 3  # words of a title a person's name may follow (وزير الخارجية جون كيري)
-_PASSIVE_TYPES = frozenset({"ASSAULT", "COERCE"})  # verbs whose unvocalised passive looks active  # concern about / praise for what an actor did
+_PASSIVE_TYPES = frozenset(
+    {"ASSAULT", "COERCE"}
+)  # verbs whose unvocalised passive looks active  # concern about / praise for what an actor did
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,12 @@ class ArgumentFinder:
         return t.norm in self.boundary
 
     def _right(
-        self, sa: SentenceActors, start: int, limit: int, stop_preps: frozenset[str] = frozenset(), commas: bool = False
+        self,
+        sa: SentenceActors,
+        start: int,
+        limit: int,
+        stop_preps: frozenset[str] = frozenset(),
+        commas: bool = False,
     ) -> Iterator[Actor]:
         """Actors starting at or after ``start`` within ``limit`` words, up to a clause boundary
         (with ``commas``, a comma is not one: appositions, ``زيجمار جابريل، وزير الاقتصاد، إلى طهران``)."""
@@ -262,7 +271,9 @@ class ArgumentFinder:
             return a.last + 1
         return k + 1
 
-    def _prep_target(self, sa: SentenceActors, start: int, preps: frozenset[str], places: bool) -> Actor | None:
+    def _prep_target(
+        self, sa: SentenceActors, start: int, preps: frozenset[str], places: bool
+    ) -> Actor | None:
         """The actor after one of ``preps``: right after it, or a few words on when the preposition
         governs a common noun first (``إلى العاصمة اليمنية صنعاء``، ``على مواقع حزب العمال``)."""
         for a in self._right(sa, start, _OBJECT_WORDS, commas=True):
@@ -275,10 +286,10 @@ class ArgumentFinder:
             if t.is_word:
                 if t.norm in preps or clitic_preposition(t.prefix) in preps:
                     for j in range(k + 1, min(len(toks), k + 1 + _PP_HEAD_WORDS)):
-                        a = sa.starting.get(j)
-                        if a is not None:
-                            ok = a.prep is None and (places or not a.place_only)
-                            return a if ok else None
+                        head = sa.starting.get(j)
+                        if head is not None:
+                            ok = head.prep is None and (places or not head.place_only)
+                            return head if ok else None
                         if toks[j].text in STRONG_PUNCT or toks[j].norm in self.boundary:
                             break
                     return None
@@ -358,7 +369,9 @@ class ArgumentFinder:
             k += 1
         return None
 
-    def _relative_source(self, sa: SentenceActors, end: int, lex_hits: dict[int, Hit]) -> tuple[Actor | None, Actor | None]:
+    def _relative_source(
+        self, sa: SentenceActors, end: int, lex_hits: dict[int, Hit]
+    ) -> tuple[Actor | None, Actor | None]:
         """``الهجوم الذي تشنه القوات السورية``: (source, target) from a relative clause after a noun."""
         toks = sa.toks
         k, words = end + 1, 0
@@ -449,9 +462,9 @@ class ArgumentFinder:
         v, end = hit.anchor, hit.tokens[-1]
         stop = f.tgt_preps | f.src_preps
         left = self._left_subject(sa, v)
+        subject: Actor | None = left
         passive = False
         if left is not None:
-            subject = left
             passive = self._victim_before(sa, left)
         else:
             subject, passive = self._subject_scan(sa, v + 1, stop)
@@ -482,9 +495,17 @@ class ArgumentFinder:
         source: Actor | None = None
         target: Actor | None = None
         gen = None if f.accusation else self._genitive(sa, end)
-        if gen is not None and gen.place_only and (f.genitive != "tgt" or hit.trigger.type not in _PLACE_TARGETS):
+        if (
+            gen is not None
+            and gen.place_only
+            and (f.genitive != "tgt" or hit.trigger.type not in _PLACE_TARGETS)
+        ):
             gen = None  # a town after a noun is where, not who (except what is attacked: استعادة عدن)
-        pp_target = self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type in _PLACE_TARGETS) if f.tgt_preps else None
+        pp_target = (
+            self._prep_target(sa, end + 1, f.tgt_preps, hit.trigger.type in _PLACE_TARGETS)
+            if f.tgt_preps
+            else None
+        )
         if gen is not None:
             subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place_only)
             if gen.entity_type == "ADJ" or f.genitive == "src" or (f.genitive == "either" and subject_like):
@@ -546,7 +567,13 @@ class ArgumentFinder:
             return Arguments((first,) * len(others), tuple(others), pair=True)
         if source is not None and target is None and targets == () and f.tgt_preps & {"بين"}:
             pass
-        if target is not None and source is None and "بين" in f.tgt_preps and len(targets) > 1 and target.prep == "بين":
+        if (
+            target is not None
+            and source is None
+            and "بين" in f.tgt_preps
+            and len(targets) > 1
+            and target.prep == "بين"
+        ):
             first, *others = targets
             return Arguments((first,) * len(others), tuple(others), pair=True)
         return Arguments(tuple(sources), tuple(targets))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
+from typing import Any
 
 from marsad.document import Document, Event, Mention, Place, Quote, Sentence, Span, Token
 
@@ -27,13 +28,13 @@ from .guards import FUTURE, INTENT, REAL, REFUSED, Guards, SentenceContext
 from .lexicon import Lexicon
 from .match import Hit, find_triggers
 
-__all__ = ["EventCoder", "EVIDENCE_WORDS"]
+__all__ = ["EVIDENCE_WORDS", "EventCoder"]
 
 EVIDENCE_WORDS = 15
 _NORM = itemgetter(4)  # Token.norm
 _MAX_TRIGGERS = 10  # triggers coded per sentence, best first
 
-DateFinder = Callable[[str, "dt.date | None", int, int], list]
+DateFinder = Callable[[str, "dt.date | None", int, int], list[Any]]
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +83,9 @@ class EventCoder:
         self.actors = actors if actors is not None else ActorFinder(lexicon.cue_words("preposition"))
         self.modes = {t: cues for t, cues in lexicon.modes.items() if "->" not in t}
         self.retype = {
-            t.split("->")[0]: (t.split("->")[1], cues[0][0], cues[0][1]) for t, cues in lexicon.modes.items() if "->" in t
+            t.split("->")[0]: (t.split("->")[1], cues[0][0], cues[0][1])
+            for t, cues in lexicon.modes.items()
+            if "->" in t
         }
         self.policies = lexicon.policies
         self.own_country = lexicon.cue_words("own_country")
@@ -125,7 +128,11 @@ class EventCoder:
             s = doc.sentences[si]
             toks = doc.tokens[s.first_token : s.last_token]
             hits = find_triggers(self.lex, toks, by_sentence[si])
-            ctx = self.guards.context(toks) if hits or _may_be_uncertain(toks, by_sentence[si], self.lex) else None
+            ctx = (
+                self.guards.context(toks)
+                if hits or _may_be_uncertain(toks, by_sentence[si], self.lex)
+                else None
+            )
             if ctx is None:
                 topic = _speaker_before(doc, s, s.end) or topic
                 continue
@@ -248,9 +255,16 @@ class EventCoder:
             targets = [_as_target(a, t.type) for a in args.targets]
             if not sources and t.frame.actor:  # an operation's name says whose it is (عاصفة الحزم)
                 start, end = toks[hit.anchor].start, toks[hit.tokens[-1]].end
-                code = t.frame.actor[:3]  # its country: which of its bodies led it, the text may say elsewhere
+                code = t.frame.actor[
+                    :3
+                ]  # its country: which of its bodies led it, the text may say elsewhere
                 sources = [Mention(start, end, doc.text[start:end], actor=code, country=code)]
-            if not sources and q is not None and q.speaker is not None and self.guards.first_person_subject(ctx, hit):
+            if (
+                not sources
+                and q is not None
+                and q.speaker is not None
+                and self.guards.first_person_subject(ctx, hit)
+            ):
                 sources = [_speaker(doc, q.speaker)]
             if not sources and q is None and t.is_verb and _clause_initial(toks, hit):
                 here = [d.source for d in drafts if d.source is not None]  # وحضا: the subject so far
@@ -268,12 +282,18 @@ class EventCoder:
                     sources = [lead.mention]
             if not sources and not t.is_verb:
                 speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
-                if speaker is None and q is not None and q.speaker is not None:
-                    if self.guards.own_intention(ctx, hit) or t.frame.predicate or t.frame.accusation:
-                        speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران، وجاء في البيان: ... واعدا
+                own = t.frame.predicate or t.frame.accusation or self.guards.own_intention(ctx, hit)
+                if speaker is None and q is not None and q.speaker is not None and own:
+                    speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران، وجاء في البيان: ... واعدا
                 if speaker is not None:
                     sources = [_speaker(doc, speaker)]
-            if not sources and not t.is_verb and t.type not in _EVENT_NOUN_TYPES and _governed(toks, hit) and not hit.reading.suffix:
+            if (
+                not sources
+                and not t.is_verb
+                and t.type not in _EVENT_NOUN_TYPES
+                and _governed(toks, hit)
+                and not hit.reading.suffix
+            ):
                 lead = self.args.clause_subject(sa, hit.anchor)
                 if lead is not None:  # حرص الوزير على التوجه إلى أبوظبي، قام بزيارة
                     sources = [lead.mention]
@@ -312,7 +332,13 @@ class EventCoder:
         return ()
 
     def _own_country(
-        self, doc: Document, s: Sentence, ctx: SentenceContext, hit: Hit, q: Quote | None, topic: Mention | None
+        self,
+        doc: Document,
+        s: Sentence,
+        ctx: SentenceContext,
+        hit: Hit,
+        q: Quote | None,
+        topic: Mention | None,
     ) -> list[Mention]:
         """``ان بلاده لن تتخلى عن دعم ...``: "his country" is the country of the one speaking."""
         for k in ctx.words_before(hit.anchor, 6):
@@ -341,7 +367,9 @@ class EventCoder:
             return policy.refused
         return None
 
-    def _enough(self, ptype: str, requires_actor: bool, sources: list[Mention], targets: list[Mention]) -> bool:
+    def _enough(
+        self, ptype: str, requires_actor: bool, sources: list[Mention], targets: list[Mention]
+    ) -> bool:
         policy = self.policies.get(ptype)
         needs = policy.needs if policy is not None else "-"
         has_src = any(_actor_key(m) for m in sources)
@@ -350,9 +378,7 @@ class EventCoder:
             return False
         if needs in ("source", "both") and not has_src:
             return False
-        if (needs == "actor" or requires_actor) and not (has_src or has_tgt):
-            return False
-        return True
+        return has_src or has_tgt or not (needs == "actor" or requires_actor)
 
     def _drafts(
         self,
@@ -389,10 +415,12 @@ class EventCoder:
         if modality != REAL:
             conf -= 0.1
         conf = max(0.05, min(0.95, conf))
+        pairs: list[tuple[Mention | None, Mention | None]]
         if args.pair:
-            pairs = list(zip(sources, targets))
+            pairs = list(zip(sources, targets, strict=False))
         else:
-            pairs = [(src, tgt) for src in (sources or [None]) for tgt in (targets or [None])]
+            no_one: list[Mention | None] = [None]
+            pairs = [(src, tgt) for src in (sources or no_one) for tgt in (targets or no_one)]
         out: list[_Draft] = []
         for src, tgt in pairs:
             ev = _evidence(doc, toks, hit, [a for a in sa.actors if _is(a, src) or _is(a, tgt)])
@@ -419,7 +447,13 @@ class EventCoder:
         return None
 
     def _location(
-        self, doc: Document, toks: Sequence[Token], sa: SentenceActors, hit: Hit, used: set[int], args: Arguments
+        self,
+        doc: Document,
+        toks: Sequence[Token],
+        sa: SentenceActors,
+        hit: Hit,
+        used: set[int],
+        args: Arguments,
     ) -> Place | None:
         best: tuple[int, Actor] | None = None
         for a in sa.actors:
@@ -454,11 +488,13 @@ class EventCoder:
         return best[1] if best else None
 
 
-_EVENT_NOUN_TYPES = frozenset({"ASSAULT", "COERCE", "PROTEST"})  # nouns whose agent is not the clause's subject
+_EVENT_NOUN_TYPES = frozenset(
+    {"ASSAULT", "COERCE", "PROTEST"}
+)  # nouns whose agent is not the clause's subject
 _GOVERNING = frozenset({"علي", "في", "الي", "من", "عن", "خلال", "اثناء"})
 _OPINION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
 _STRONG = frozenset(".؛;:!?؟")
-_CLAUSE_PUNCT = frozenset(".،,؛;:\"»”")
+_CLAUSE_PUNCT = frozenset('.،,؛;:"»”')
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
 
 
@@ -559,12 +595,17 @@ def _clause_initial(toks: Sequence[Token], hit: Hit) -> bool:
 
 def _speaker_before(doc: Document, s: Sentence, at: int) -> Mention | None:
     """The speaker of the last quote whose reporting verb stands in this sentence before ``at``."""
-    best: Quote | None = None
+    best: tuple[int, Mention] | None = None
     for q in doc.quotes:
-        if q.cue is not None and q.speaker is not None and s.start <= q.cue.start < at:
-            if best is None or q.cue.start > best.cue.start:  # type: ignore[union-attr]
-                best = q
-    return _speaker(doc, best.speaker) if best is not None and best.speaker is not None else None
+        cue, speaker = q.cue, q.speaker
+        if (
+            cue is not None
+            and speaker is not None
+            and s.start <= cue.start < at
+            and (best is None or cue.start > best[0])
+        ):
+            best = (cue.start, speaker)
+    return _speaker(doc, best[1]) if best is not None else None
 
 
 def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Actor]) -> Span:
@@ -659,7 +700,12 @@ def _after_subordinator(sa: SentenceActors, v: int, subordinators: frozenset[str
     """A verb right after بعدما/عندما/حيث without a subject of its own: the actor just before."""
     toks = sa.toks
     k = v - 1
-    if k < 0 or not toks[k].is_word or toks[k].norm not in subordinators or toks[k].norm in ("ان", "الذي", "التي"):
+    if (
+        k < 0
+        or not toks[k].is_word
+        or toks[k].norm not in subordinators
+        or toks[k].norm in ("ان", "الذي", "التي")
+    ):
         return None
     for j in range(k - 1, max(-1, k - 5), -1):
         a = sa.covering.get(j)

@@ -21,7 +21,7 @@ from marsad.document import Token
 from .lexicon import Lexicon
 from .match import STRONG_PUNCT, Hit
 
-__all__ = ["Guards", "SentenceContext", "REAL", "NEGATED", "FUTURE", "INTENT", "REFUSED", "UNREAL"]
+__all__ = ["FUTURE", "INTENT", "NEGATED", "REAL", "REFUSED", "UNREAL", "Guards", "SentenceContext"]
 
 REAL = "real"
 NEGATED = "negated"  # did not happen (لم، عدم، نفى، أُلغي)
@@ -175,15 +175,22 @@ class Guards:
             if ctx.keys[neg] & _REFUSAL:
                 return REFUSED if t.is_verb else NEGATED
             return NEGATED
-        if t.is_verb and t.form.startswith("perf") and self._has(ctx, near[:1], self.negation_past) is not None:
+        if (
+            t.is_verb
+            and t.form.startswith("perf")
+            and self._has(ctx, near[:1], self.negation_past) is not None
+        ):
             return NEGATED
         if not t.is_verb and self._has(ctx, near[:1], self.negation_noun) is not None:
             return NEGATED
-        if any(ctx.keys[k] & self.denial for k in range(0, i)):
+        if any(ctx.keys[k] & self.denial for k in range(i)):
             return NEGATED
         if self._phrase_before(ctx, i, "cancel", before, 3):
             return NEGATED
-        if not t.is_verb and self._has(ctx, ctx.words_after(hit.tokens[-1], 8), self.cancel_after) is not None:
+        if (
+            not t.is_verb
+            and self._has(ctx, ctx.words_after(hit.tokens[-1], 8), self.cancel_after) is not None
+        ):
             return NEGATED
         if self._phrase_before(ctx, i, "hypothetical", before, _CLAUSE_WORDS):
             return UNREAL
@@ -204,7 +211,11 @@ class Guards:
         intention of the sentence's subject or speaker?"""
         for k in ctx.words_before(hit.anchor, 3):
             n = ctx.toks[k].norm
-            if ctx.keys[k] & self.intent_words and n not in self.intent_words and n.endswith(("ه", "ها", "هم")):
+            if (
+                ctx.keys[k] & self.intent_words
+                and n not in self.intent_words
+                and n.endswith(("ه", "ها", "هم"))
+            ):
                 return True
         return False
 

@@ -17,16 +17,16 @@ from typing import NamedTuple
 from marsad.text.normalize import match_form
 
 __all__ = [
-    "final_ta",
+    "VERB_FORMS",
     "Frame",
-    "Trigger",
-    "Reading",
-    "TypePolicy",
     "Lexicon",
     "LexiconError",
+    "Reading",
+    "Trigger",
+    "TypePolicy",
+    "final_ta",
     "readings",
     "word_keys",
-    "VERB_FORMS",
 ]
 
 GAP = "_"  # a pattern token: up to GAP_WORDS words may pass ("_2": up to two)
@@ -197,12 +197,8 @@ def _compatible(t: Trigger, r: Reading) -> bool:
     if t.is_verb:
         if r.article or r.prep in ("ب", "ك"):
             return False
-        if (r.prep == "ل" or r.future) and not t.form.startswith("imp"):
-            return False
-        return True
-    if r.future:
-        return False
-    return True
+        return not ((r.prep == "ل" or r.future) and not t.form.startswith("imp"))
+    return not r.future
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +309,10 @@ class Lexicon:
             mode_cues.setdefault(cols[0], []).append((cols[1], words))
         policies = {
             cols[0]: TypePolicy(
-                cols[1], None if cols[2] == "-" else cols[2], None if cols[3] == "-" else cols[3], cols[4] == "yes"
+                cols[1],
+                None if cols[2] == "-" else cols[2],
+                None if cols[3] == "-" else cols[3],
+                cols[4] == "yes",
             )
             for cols in _rows(types, "types.tsv", 5)
         }
@@ -371,7 +370,7 @@ class Lexicon:
             return False
         sufs = [s for s in _SUFFIXES if norm.endswith(s)] if norm[-1] in "اهمن" else _NO_SUFFIX
         stars = self._stars if vocabulary else None
-        for a in range(0, min(5, n - 1)):
+        for a in range(min(5, n - 1)):
             if a and norm[a - 1] not in _PROCLITIC_LETTERS:
                 break
             for suf in sufs:
@@ -410,4 +409,6 @@ def _cores(words: Iterable[str]) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _load_packaged() -> Lexicon:
-    return Lexicon.from_texts(_data("triggers.tsv"), _data("cues.tsv"), _data("modes.tsv"), _data("types.tsv"))
+    return Lexicon.from_texts(
+        _data("triggers.tsv"), _data("cues.tsv"), _data("modes.tsv"), _data("types.tsv")
+    )

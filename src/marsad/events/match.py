@@ -10,7 +10,7 @@ from marsad.document import Token
 
 from .lexicon import GAP, GAP_WORDS, Lexicon, Reading, Trigger, final_ta
 
-__all__ = ["Hit", "find_triggers", "STRONG_PUNCT"]
+__all__ = ["STRONG_PUNCT", "Hit", "find_triggers"]
 
 STRONG_PUNCT = frozenset(".،,؛;:!?؟")
 _QUOTES = frozenset("\"'«»“”„‘’()[]")
