@@ -354,3 +354,37 @@ def test_quality_floors(shared_dir: Path) -> None:
     gold = eval_events.eval_gold(eval_events.read_gold(shared_dir / "data"))
     assert gold["type_source_target"]["precision"] >= 0.60
     assert gold["type_source_target"]["recall"] >= 0.45
+
+
+@pytest.mark.shared
+def test_lexicon_cleaning_drops_noisy_verbs(shared_dir: Path) -> None:
+    """UniversalPetrarch's verbs are kept only when their codes agree and an English gloss confirms them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import build_event_lexicon as build
+
+    c2p = build.read_cameo2plover(build.C2P)
+    english = build.read_english_codes(build.EN_DICT)
+    kept, dropped = build.clean_up_verbs(c2p, english, covered=set())
+    why = dict(dropped)
+    assert "وضع" in why and "one PLOVER type" in why["وضع"]  # "put": coded 1124, 139 and 154 there
+    assert "اخذ" in why  # "take" coded as a protest: no English gloss agrees
+    assert "قدم" not in kept  # a light verb ("presented")
+    for lemma, (ptype, _, code) in kept.items():
+        assert build.plover_of(code, c2p) is not None and build.plover_of(code, c2p)[0] == ptype  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("stem", "forms"), [("طلب", {"طلبت", "طلبوا", "طلبنا"}), ("التقي", {"التقت", "التقوا"})])
+def test_perfect_forms(stem: str, forms: set[str]) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import build_event_lexicon as build
+
+    assert forms <= {f for f, _ in build.perfect_forms(stem)}
+
+
+def test_imperfect_forms() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    import build_event_lexicon as build
+
+    got = dict(build.imperfect_forms("يطالب"))
+    assert {"يطالبون", "تطالب", "نطالب"} <= set(got)
+    assert got["نطالب"] == "imp1"

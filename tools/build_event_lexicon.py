@@ -372,7 +372,8 @@ def main(argv: list[str]) -> int:
         f.write("key\trest\tform\ttype\tmode\tcameo\tframe\tconf\torigin\n")
         for r in unique:
             f.write("\t".join(r) + "\n")
-    print(f"{args.out.relative_to(ROOT)}: {len(unique)} entries", file=sys.stderr)
+    where = args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out
+    print(f"{where}: {len(unique)} entries", file=sys.stderr)
     return 0
 
 
