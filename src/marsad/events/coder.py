@@ -89,6 +89,7 @@ class EventCoder:
         }
         self.policies = lexicon.policies
         self.own_country = lexicon.cue_words("own_country")
+        self.casualty = lexicon.cue_words("casualty")
         self._hot: set[str] = set()  # words that may anchor a trigger or an 'I cannot confirm' cue
         self._cold: set[str] = set()  # words that may not
 
@@ -245,7 +246,7 @@ class EventCoder:
         donated: dict[str, str] = {}  # type -> a specific mode from a trigger coded without arguments
         for hit, modality, ptype in planned:
             t = hit.trigger
-            if _inside_name(sa, hit):
+            if _inside_name(sa, hit) or (t.is_verb and _before_nisba(sa, hit)):
                 continue
             args = self.args.find(sa, hit, by_anchor)
             if not args.targets and t.is_verb and t.type in _OPINION_TYPES:
@@ -421,11 +422,29 @@ class EventCoder:
         else:
             no_one: list[Mention | None] = [None]
             pairs = [(src, tgt) for src in (sources or no_one) for tgt in (targets or no_one)]
+        if (
+            ptype == "ASSAULT"
+            and not sources
+            and not targets
+            and mode is None
+            and not self._casualties(sa.ctx)
+        ):
+            return []  # an attack no one did to no one, with no weapon and no casualty: a word, not a report
         out: list[_Draft] = []
         for src, tgt in pairs:
+            if (
+                src is not None
+                and tgt is not None
+                and (src.start == tgt.start or (src.actor and src.actor == tgt.actor and len(src.actor) > 3))
+            ):
+                continue  # one actor on both sides: a misreading
             ev = _evidence(doc, toks, hit, [a for a in sa.actors if _is(a, src) or _is(a, tgt)])
             out.append(_Draft(ptype, mode, cameo, si, trigger, src, tgt, location, date, conf, ev))
         return out
+
+    def _casualties(self, ctx: SentenceContext) -> bool:
+        """Does the sentence count dead or wounded (``قتيلا``، ``مقتل``، ``جرحى``)?"""
+        return any(not k.isdisjoint(self.casualty) for k in ctx.keys)
 
     def _near(self, ctx: SentenceContext, hit: Hit, words: frozenset[str]) -> bool:
         lo, hi = max(0, hit.anchor - 4), min(len(ctx.toks), hit.tokens[-1] + 5)
@@ -578,6 +597,13 @@ def _inside_name(sa: SentenceActors, hit: Hit) -> bool:
     """A trigger word inside an organisation's or person's name (``التجمع اليمني للإصلاح``)."""
     a = sa.covering.get(hit.anchor)
     return a is not None and a.entity_type in ("ORG", "PER", "LOC") and not hit.trigger.frame.actor
+
+
+def _before_nisba(sa: SentenceActors, hit: Hit) -> bool:
+    """Is the "verb" a noun that an indefinite nationality adjective follows (``طالب سعودي``:
+    a Saudi student, not "demanded")?"""
+    a = sa.starting.get(hit.tokens[-1] + 1)
+    return a is not None and a.entity_type == "ADJ" and not sa.toks[a.first].norm.startswith("ال")
 
 
 def _clause_initial(toks: Sequence[Token], hit: Hit) -> bool:
