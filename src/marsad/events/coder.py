@@ -14,7 +14,7 @@ import datetime as dt
 import importlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -24,9 +24,23 @@ from marsad.document import Document, Event, Mention, Place, Quote, Sentence, Sp
 
 from .actors import Actor, ActorFinder
 from .arguments import ArgumentFinder, Arguments, SentenceActors
+from .discourse import (
+    after_subordinator,
+    as_target,
+    attributing_speaker,
+    before_nisba,
+    clause_initial,
+    governed,
+    inside_name,
+    quote_at,
+    sentence_subject,
+    speaker_before,
+    speaker_of,
+)
 from .guards import FUTURE, INTENT, REAL, REFUSED, Guards, SentenceContext
 from .lexicon import Lexicon
 from .match import Hit, find_triggers
+from .merge import Draft, actor_key, country, dedupe, merge_sentence, political
 
 __all__ = ["EVIDENCE_WORDS", "EventCoder"]
 
@@ -44,29 +58,6 @@ def _date_finder() -> DateFinder | None:
     except ModuleNotFoundError:
         return None
     return getattr(module, "find_dates", None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    """An event before ids and deduplication."""
-
-    type: str
-    mode: str | None
-    cameo: str | None
-    sentence: int
-    trigger: Span
-    source: Mention | None
-    target: Mention | None
-    location: Place | None
-    date: dt.date | None
-    confidence: float
-    evidence: Span
-
-
-def _actor_key(m: Mention | None) -> str | None:
-    if m is None:
-        return None
-    return m.actor or m.country
 
 
 class EventCoder:
@@ -113,7 +104,7 @@ class EventCoder:
         hot = self._hot_positions(doc)
         if not hot:
             return []
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         ents = sorted(doc.entities, key=lambda e: e.start)
         ent_starts = [e.start for e in ents]
         roles = self.actors.role_mentions(doc)
@@ -135,7 +126,7 @@ class EventCoder:
                 else None
             )
             if ctx is None:
-                topic = _speaker_before(doc, s, s.end) or topic
+                topic = speaker_before(doc, s, s.end) or topic
                 continue
             at = self.guards.uncertain_at(ctx)
             if at is not None:  # "I am not in a position to confirm": nothing here, nor before it
@@ -144,7 +135,7 @@ class EventCoder:
                 continue
             planned = self._plan(ctx, hits)
             if not planned:  # nothing here is reported as having happened: no need for its actors
-                topic = _speaker_before(doc, s, s.end) or topic
+                topic = speaker_before(doc, s, s.end) or topic
                 continue
             lo, hi = bisect_left(ent_starts, s.start), bisect_left(ent_starts, s.end)
             rlo, rhi = bisect_left(role_starts, s.start), bisect_left(role_starts, s.end)
@@ -152,67 +143,11 @@ class EventCoder:
             found = self._sentence(doc, si, s, sa, hits, planned, topic)
             drafts.extend(found)
             with_source = [d.source for d in found if d.source is not None]
-            topic = with_source[-1] if with_source else (_speaker_before(doc, s, s.end) or topic)
+            topic = with_source[-1] if with_source else (speaker_before(doc, s, s.end) or topic)
         return self._dedupe(drafts)
 
-    def _dedupe(self, drafts: list[_Draft]) -> list[Event]:
-        """One event per (type, source, target) in the article, actors compared by country and
-        sector, the state's sectors as one (``USAGOV``, ``USAELI`` and ``USA`` are the United States;
-        ``SYRMIL`` is its forces); an event whose source is not named is the event of its type with
-        the same target whose source is named, and an act (``material`` in ``types.tsv``) whose
-        target is not named is the act of its source with a target.  The first mention stays; the
-        others are counted."""
-        kept: dict[tuple[str, Party | None, Party | None], int] = {}
-        events: list[tuple[_Draft, int]] = []
-        for d in drafts:
-            k = (d.type, _party(d.source), _party(d.target))
-            if k not in kept:  # a nationality adjective (الضربات الروسية) names no sector: any of its country
-                k = next((kk for kk in kept if _same_event(kk, k)), k)
-            if k in kept:
-                d0, n = events[kept[k]]
-                events[kept[k]] = (d0, n + 1)
-            else:
-                kept[k] = len(events)
-                events.append((d, 1))
-        drop: dict[int, int] = {}  # dropped event -> the event it is part of
-        for k, i in kept.items():
-            t, src, tgt = k
-            policy = self.policies.get(t)
-            # an act by someone unnamed is the act another mention names the doer of; an act told
-            # again without its target is the act told with one (statements may be made again)
-            if src is not None and (tgt is not None or policy is None or not policy.material):
-                continue
-            for kk, j in kept.items():
-                if kk != k and kk[0] == t and src in (None, kk[1]) and tgt in (None, kk[2]):
-                    drop[i] = j
-                    break
-        for i, j in drop.items():
-            while j in drop:
-                j = drop[j]
-            d0, n0 = events[j]
-            events[j] = (d0, n0 + events[i][1])
-        events = [e for i, e in enumerate(events) if i not in drop]
-        events.sort(key=lambda x: (x[0].trigger.start, x[0].type))
-        out: list[Event] = []
-        for n, (d, mentions) in enumerate(events, 1):
-            out.append(
-                Event(
-                    id=f"v{n}",
-                    type=d.type,
-                    sentence=d.sentence,
-                    trigger=d.trigger,
-                    mode=d.mode,
-                    cameo=d.cameo,
-                    source=d.source,
-                    target=d.target,
-                    location=d.location,
-                    date=d.date,
-                    confidence=round(d.confidence, 3),
-                    evidence=d.evidence,
-                    mentions=mentions,
-                )
-            )
-        return out
+    def _dedupe(self, drafts: list[Draft]) -> list[Event]:
+        return dedupe(drafts, {t: p.material for t, p in self.policies.items()})
 
     # -- one sentence ----------------------------------------------------------------------------
 
@@ -239,21 +174,21 @@ class EventCoder:
         hits: list[Hit],
         planned: list[tuple[Hit, str, str]],
         topic: Mention | None,
-    ) -> list[_Draft]:
+    ) -> list[Draft]:
         toks, ctx = sa.toks, sa.ctx
         by_anchor = {h.anchor: h for h in hits}
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         donated: dict[str, str] = {}  # type -> a specific mode from a trigger coded without arguments
         for hit, modality, ptype in planned:
             t = hit.trigger
-            if _inside_name(sa, hit) or (t.is_verb and _before_nisba(sa, hit)):
+            if inside_name(sa, hit) or (t.is_verb and before_nisba(sa, hit)):
                 continue
             args = self.args.find(sa, hit, by_anchor)
             if not args.targets and t.is_verb and t.type in _OPINION_TYPES:
                 args = replace(args, targets=self._object_event_agent(sa, hit, hits, by_anchor))
-            q = _quote_at(doc.quotes, toks[hit.anchor].start) if doc.quotes else None
+            q = quote_at(doc.quotes, toks[hit.anchor].start) if doc.quotes else None
             sources = [a.mention for a in args.sources]
-            targets = [_as_target(a, t.type) for a in args.targets]
+            targets = [as_target(a, t.type) for a in args.targets]
             if not sources and t.frame.actor:  # an operation's name says whose it is (عاصفة الحزم)
                 start, end = toks[hit.anchor].start, toks[hit.tokens[-1]].end
                 code = t.frame.actor[
@@ -266,15 +201,15 @@ class EventCoder:
                 and q.speaker is not None
                 and self.guards.first_person_subject(ctx, hit)
             ):
-                sources = [_speaker(doc, q.speaker)]
-            if not sources and q is None and t.is_verb and _clause_initial(toks, hit):
+                sources = [speaker_of(doc, q.speaker)]
+            if not sources and q is None and t.is_verb and clause_initial(toks, hit):
                 here = [d.source for d in drafts if d.source is not None]  # وحضا: the subject so far
-                subject = here[-1] if here else _sentence_subject(sa, hit.anchor)
-                subject = subject or _speaker_before(doc, s, toks[hit.anchor].start) or topic
+                subject = here[-1] if here else sentence_subject(sa, hit.anchor)
+                subject = subject or speaker_before(doc, s, toks[hit.anchor].start) or topic
                 if subject is not None:
                     sources = [subject]
             if not sources and t.is_verb and q is None:
-                before = _after_subordinator(sa, hit.anchor, self.args.boundary)
+                before = after_subordinator(sa, hit.anchor, self.args.boundary)
                 if before is not None:  # مساعدة اليمن بعدما استنجد بالسعودية
                     sources = [before.mention]
             if not sources and not t.is_verb and modality in (INTENT, FUTURE):
@@ -282,17 +217,17 @@ class EventCoder:
                 if lead is not None:  # أن تبذل بريطانيا مزيدا من الجهود لمساعدة الولايات المتحدة
                     sources = [lead.mention]
             if not sources and not t.is_verb:
-                speaker = _attributing_speaker(doc, s, toks[hit.anchor].start, q)
+                speaker = attributing_speaker(doc, s, toks[hit.anchor].start, q)
                 own = t.frame.predicate or t.frame.accusation or self.guards.own_intention(ctx, hit)
                 if speaker is None and q is not None and q.speaker is not None and own:
                     speaker = q.speaker  # أعلن الوزير عزمه زيارة إيران، وجاء في البيان: ... واعدا
                 if speaker is not None:
-                    sources = [_speaker(doc, speaker)]
+                    sources = [speaker_of(doc, speaker)]
             if (
                 not sources
                 and not t.is_verb
                 and t.type not in _EVENT_NOUN_TYPES
-                and _governed(toks, hit)
+                and governed(toks, hit)
                 and not hit.reading.suffix
             ):
                 lead = self.args.clause_subject(sa, hit.anchor)
@@ -300,11 +235,11 @@ class EventCoder:
                     sources = [lead.mention]
             if not sources:
                 sources = self._own_country(doc, s, ctx, hit, q, topic)
-            if ptype == "CONSULT" and not all(_political(m) for m in sources):
+            if ptype == "CONSULT" and not all(political(m) for m in sources):
                 continue  # a visit is paid by an official or a body, not by travellers
             if ptype == "CONSULT" and any(a.place for a in args.targets):
-                home = {_country(m) for m in sources}
-                targets = [m for m in targets if _country(m) not in home]  # a meeting in one's own capital
+                home = {country(m) for m in sources}
+                targets = [m for m in targets if country(m) not in home]  # a meeting in one's own capital
                 if not targets:
                     continue
             if not self._enough(ptype, t.frame.requires_actor, sources, targets):
@@ -317,7 +252,7 @@ class EventCoder:
                 replace(d, mode=donated[d.type]) if d.type in donated and d.mode in (None, "meet") else d
                 for d in drafts
             ]
-        return _merge_same_type(drafts)
+        return merge_sentence(drafts)
 
     def _object_event_agent(
         self, sa: SentenceActors, hit: Hit, hits: list[Hit], by_anchor: dict[int, Hit]
@@ -344,12 +279,12 @@ class EventCoder:
         """``ان بلاده لن تتخلى عن دعم ...``: "his country" is the country of the one speaking."""
         for k in ctx.words_before(hit.anchor, 6):
             if ctx.keys[k] & self.own_country:
-                who = _speaker(doc, q.speaker) if q is not None and q.speaker is not None else None
-                who = who or _speaker_before(doc, s, ctx.toks[k].start) or topic
-                country = _country(who)
-                if country:
+                who = speaker_of(doc, q.speaker) if q is not None and q.speaker is not None else None
+                who = who or speaker_before(doc, s, ctx.toks[k].start) or topic
+                iso = country(who)
+                if iso:
                     t = ctx.toks[k]
-                    return [Mention(t.start, t.end, t.text, actor=country, country=country)]
+                    return [Mention(t.start, t.end, t.text, actor=iso, country=iso)]
         return []
 
     def _coded_type(self, ptype: str, modality: str, future_only: bool, verb: bool = True) -> str | None:
@@ -373,8 +308,8 @@ class EventCoder:
     ) -> bool:
         policy = self.policies.get(ptype)
         needs = policy.needs if policy is not None else "-"
-        has_src = any(_actor_key(m) for m in sources)
-        has_tgt = any(_actor_key(m) for m in targets)
+        has_src = any(actor_key(m) for m in sources)
+        has_tgt = any(actor_key(m) for m in targets)
         if needs in ("target", "both") and not has_tgt:
             return False
         if needs in ("source", "both") and not has_src:
@@ -395,7 +330,7 @@ class EventCoder:
         targets: list[Mention],
         quote: Quote | None,
         modality: str,
-    ) -> list[_Draft]:
+    ) -> list[Draft]:
         t = hit.trigger
         trigger = _trigger_span(doc, toks, hit)
         mode = t.mode if ptype == t.type else None
@@ -409,8 +344,8 @@ class EventCoder:
         used = {a.group for a in args.sources} | {a.group for a in args.targets}
         location = self._location(doc, toks, sa, hit, used, args)
         date = self._date(doc, s, trigger.start, sa)
-        conf = t.confidence + (0.1 if any(_actor_key(m) for m in sources) else 0.0)
-        conf += 0.05 if any(_actor_key(m) for m in targets) else 0.0
+        conf = t.confidence + (0.1 if any(actor_key(m) for m in sources) else 0.0)
+        conf += 0.05 if any(actor_key(m) for m in targets) else 0.0
         if quote is not None:
             conf -= 0.1
         if modality != REAL:
@@ -430,7 +365,7 @@ class EventCoder:
             and not self._casualties(sa.ctx)
         ):
             return []  # an attack no one did to no one, with no weapon and no casualty: a word, not a report
-        out: list[_Draft] = []
+        out: list[Draft] = []
         for src, tgt in pairs:
             if (
                 src is not None
@@ -439,7 +374,7 @@ class EventCoder:
             ):
                 continue  # one actor on both sides: a misreading
             ev = _evidence(doc, toks, hit, [a for a in sa.actors if _is(a, src) or _is(a, tgt)])
-            out.append(_Draft(ptype, mode, cameo, si, trigger, src, tgt, location, date, conf, ev))
+            out.append(Draft(ptype, mode, cameo, si, trigger, src, tgt, location, date, conf, ev))
         return out
 
     def _casualties(self, ctx: SentenceContext) -> bool:
@@ -510,10 +445,8 @@ class EventCoder:
 _EVENT_NOUN_TYPES = frozenset(
     {"ASSAULT", "COERCE", "PROTEST"}
 )  # nouns whose agent is not the clause's subject
-_GOVERNING = frozenset({"علي", "في", "الي", "من", "عن", "خلال", "اثناء"})
 _OPINION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
 _STRONG = frozenset(".؛;:!?؟")
-_CLAUSE_PUNCT = frozenset('.،,؛;:"»”')
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
 
 
@@ -555,85 +488,6 @@ def _text(doc: Document, toks: Sequence[Token], hit: Hit) -> str:
     return doc.text[toks[hit.anchor].start : toks[hit.tokens[-1]].end]
 
 
-def _as_target(a: Actor, ptype: str) -> Mention:
-    """A visited or attacked city stands for its country (``زيارة الى موسكو`` → RUS)."""
-    m = a.mention
-    if a.place_only and m.country:
-        return replace(m, actor=m.country)
-    return m
-
-
-def _speaker(doc: Document, sp: Mention) -> Mention:
-    if sp.actor or sp.entity is None:
-        return sp
-    for e in doc.entities:
-        if e.id == sp.entity:
-            return replace(sp, actor=e.actor, country=e.country, kb=e.kb, name_en=e.name_en)
-    return sp
-
-
-def _attributing_speaker(doc: Document, s: Sentence, at: int, q: Quote | None) -> Mention | None:
-    """The speaker of a quote whose reporting verb is in this sentence, for a nominal trigger
-    outside the quote (``وقال عقب اتصال هاتفي مع أمير قطر «...»``): the one who spoke did it."""
-    if q is not None:
-        return None
-    for quote in doc.quotes:
-        cue = quote.cue
-        if cue is None or quote.speaker is None or not (s.start <= cue.start < s.end):
-            continue
-        if not (quote.start <= at < quote.end) and abs(cue.start - at) < 80:
-            return quote.speaker
-    return None
-
-
-def _quote_at(quotes: Sequence[Quote], offset: int) -> Quote | None:
-    for q in quotes:
-        if q.start <= offset < q.end:
-            return q
-    return None
-
-
-def _inside_name(sa: SentenceActors, hit: Hit) -> bool:
-    """A trigger word inside an organisation's or person's name (``التجمع اليمني للإصلاح``)."""
-    a = sa.covering.get(hit.anchor)
-    return a is not None and a.entity_type in ("ORG", "PER", "LOC") and not hit.trigger.frame.actor
-
-
-def _before_nisba(sa: SentenceActors, hit: Hit) -> bool:
-    """Is the "verb" a noun that an indefinite nationality adjective follows (``طالب سعودي``:
-    a Saudi student, not "demanded")?"""
-    a = sa.starting.get(hit.tokens[-1] + 1)
-    return a is not None and a.entity_type == "ADJ" and not sa.toks[a.first].norm.startswith("ال")
-
-
-def _clause_initial(toks: Sequence[Token], hit: Hit) -> bool:
-    """Does the verb open its sentence or a clause of its own (``وشدد على ...``، ``... " وحضا``),
-    so that its subject is the one of the clause before?"""
-    if hit.reading.conj:
-        return True
-    k = hit.anchor - 1
-    while k >= 0 and not toks[k].is_word:
-        if toks[k].text in _CLAUSE_PUNCT:
-            return True
-        k -= 1
-    return k < 0
-
-
-def _speaker_before(doc: Document, s: Sentence, at: int) -> Mention | None:
-    """The speaker of the last quote whose reporting verb stands in this sentence before ``at``."""
-    best: tuple[int, Mention] | None = None
-    for q in doc.quotes:
-        cue, speaker = q.cue, q.speaker
-        if (
-            cue is not None
-            and speaker is not None
-            and s.start <= cue.start < at
-            and (best is None or cue.start > best[0])
-        ):
-            best = (cue.start, speaker)
-    return _speaker(doc, best[1]) if best is not None else None
-
-
 def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Actor]) -> Span:
     """At most EVIDENCE_WORDS consecutive words covering the trigger and as much of its arguments."""
     words = [k for k, t in enumerate(toks) if t.is_word]
@@ -657,131 +511,3 @@ def _evidence(doc: Document, toks: Sequence[Token], hit: Hit, args: Sequence[Act
             hi -= 1
     lo, hi = min(lo, t0), max(hi, min(t1, lo + EVIDENCE_WORDS - 1))
     return doc.span(toks[words[lo]].start, toks[words[hi]].end)
-
-
-def _merge_same_type(drafts: list[_Draft]) -> list[_Draft]:
-    """Within a sentence, events of one type between the same countries are one event (the first),
-    and one whose arguments another of the type covers is that one."""
-    unique: list[_Draft] = []
-    pairs: set[tuple[str, str | None, str | None]] = set()
-    for d in drafts:
-        pair = (d.type, _country(d.source), _country(d.target))
-        if pair not in pairs:
-            pairs.add(pair)
-            unique.append(d)
-    drafts = _complete(unique)
-    out: list[_Draft] = []
-    seen: set[tuple[str, str | None, str | None]] = set()
-    for d in drafts:
-        pair = (d.type, _country(d.source), _country(d.target))
-        if pair in seen:
-            continue
-        covered = False
-        for o in drafts:
-            if o is d or o.type != d.type:
-                continue
-            ks, kt = _country(d.source), _country(d.target)
-            os_, ot = _country(o.source), _country(o.target)
-            if (ks is None or ks == os_) and (kt is None or kt == ot) and (ks, kt) != (os_, ot):
-                covered = True
-                break
-        if not covered:
-            seen.add(pair)
-            out.append(d)
-    return out
-
-
-def _complete(drafts: list[_Draft]) -> list[_Draft]:
-    """One event of a type with only a source and one with only a target, in one sentence, are one
-    event (``تبنى الحزب هجوما ... أدى إلى مقتل جنديين تركيين``)."""
-    by_type: dict[str, list[_Draft]] = {}
-    for d in drafts:
-        by_type.setdefault(d.type, []).append(d)
-    out = list(drafts)
-    for group in by_type.values():
-        src_only = [d for d in group if d.source is not None and d.target is None]
-        tgt_only = [d for d in group if d.source is None and d.target is not None]
-        if len(src_only) == 1 and len(tgt_only) == 1:
-            a, b = src_only[0], tgt_only[0]
-            first, other = (a, b) if a.trigger.start <= b.trigger.start else (b, a)
-            merged = replace(first, source=a.source, target=b.target)
-            out = [merged if d is first else d for d in out if d is not other]
-    return out
-
-
-def _political(m: Mention) -> bool:
-    """An actor with a sector (``USAGOV``, ``IGOUNO``) or a named entity: not a bare nationality."""
-    return bool(m.entity) or (m.actor is not None and len(m.actor) > 3)
-
-
-def _governed(toks: Sequence[Token], hit: Hit) -> bool:
-    """Is the noun the object of a preposition (``على التوجه``، ``بزيارة``، ``في مؤتمر``)?"""
-    if hit.reading.prep:
-        return True
-    k = hit.anchor - 1
-    return k >= 0 and toks[k].is_word and toks[k].norm in _GOVERNING
-
-
-def _after_subordinator(sa: SentenceActors, v: int, subordinators: frozenset[str]) -> Actor | None:
-    """A verb right after بعدما/عندما/حيث without a subject of its own: the actor just before."""
-    toks = sa.toks
-    k = v - 1
-    if (
-        k < 0
-        or not toks[k].is_word
-        or toks[k].norm not in subordinators
-        or toks[k].norm in ("ان", "الذي", "التي")
-    ):
-        return None
-    for j in range(k - 1, max(-1, k - 5), -1):
-        a = sa.covering.get(j)
-        if a is not None:
-            return a if not a.place_only and a.entity_type != "ADJ" else None
-        if toks[j].text in _STRONG:
-            return None
-    return None
-
-
-def _sentence_subject(sa: SentenceActors, before: int) -> Mention | None:
-    """The first actor of the sentence not governed by a preposition, before token ``before``:
-    the subject a later verb without its own subject shares (``وغيرت تركيا ... وشنت غارات``)."""
-    for a in sa.actors:
-        if a.first >= before:
-            return None
-        if a.prep is None and not a.place_only and a.entity_type != "ADJ":
-            return a.mention
-    return None
-
-
-Party = tuple[str | None, str]
-_STATE_SECTORS = frozenset({"", "GOV", "ELI"})
-
-
-def _party(m: Mention | None) -> Party | None:
-    """An actor as (country, sector), the state's own sectors (government, former leaders) as one."""
-    if m is None:
-        return None
-    if not m.actor:
-        return (m.country, "*") if m.country else None
-    if m.entity is None and m.kb is None and m.actor == m.country:
-        return (m.country, "*")  # from a nationality adjective: the sector is not said
-    sector = m.actor[3:6]
-    return (m.actor[:3], "" if sector in _STATE_SECTORS else sector)
-
-
-def _same_event(a: tuple[str, Party | None, Party | None], b: tuple[str, Party | None, Party | None]) -> bool:
-    """Do two keys name the same event, a side with an unknown sector ("*") matching any sector?"""
-    if a[0] != b[0]:
-        return False
-    for x, y in ((a[1], b[1]), (a[2], b[2])):
-        if x == y:
-            continue
-        if x is None or y is None or x[0] != y[0] or (x[1] != "*" and y[1] != "*"):
-            return False
-    return True
-
-
-def _country(m: Mention | None) -> str | None:
-    if m is None:
-        return None
-    return m.actor[:3] if m.actor else m.country
