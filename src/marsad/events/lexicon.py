@@ -375,7 +375,7 @@ class Lexicon:
                 break
             for suf in sufs:
                 core = norm[a : n - len(suf)] if suf else norm[a:]
-                if core in cores:
+                if core in cores and (len(core) > 2 or n <= 3):  # a two-letter word: alone or with و ف ب ل
                     return True
                 if stars is not None and core[:3] in self._star_heads:
                     for m, ps in stars.items():
