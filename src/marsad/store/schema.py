@@ -34,7 +34,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             language    TEXT NOT NULL,
             origin      TEXT NOT NULL,             -- where it was read from: file, file#item, URL
             text        TEXT NOT NULL,
-            analysis    TEXT,                      -- marsad.analysis/1 record without its text (JSON)
+            analysis    BLOB,                      -- marsad.analysis/1 record without its text: zlib(JSON)
             error       TEXT,                      -- why the analysis failed, if it did
             pipeline    TEXT,                      -- marsad version that analysed it
             ingested_at TEXT NOT NULL
