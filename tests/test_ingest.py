@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from marsad.ingest import Failure, Item, ingest, read
 from marsad.ingest.feeds import USER_AGENT
@@ -366,3 +368,30 @@ def test_command_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.Captur
     assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) != 0
     err = capsys.readouterr().err.strip()
     assert err.startswith("marsad: error:") and message in err and "\n" not in err
+
+
+_POOL = [
+    ARTICLE,
+    ARTICLE.replace("اليوم", "أمس") + " وأضاف أن العمل جار.",  # a near copy
+    "  " + ARTICLE.replace("،", " ، "),  # an exact copy (same words)
+    SAMPLE.read_text(encoding="utf-8").splitlines()[0],
+    "خبر قصير",
+    "The minister said the talks would continue next week in Geneva with all parties.",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, len(_POOL) - 1), min_size=1, max_size=12), st.integers(0, 12))
+def test_storing_in_any_batches_any_number_of_times_gives_one_store(picks: list[int], cut: int) -> None:
+    import tempfile
+
+    batch = prepare_unanalysed([Item(text=_POOL[i], origin=f"#{i}", title=str(i)) for i in picks])
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_store(Path(tmp) / "once.db") as once:
+            once.add(batch)
+        with open_store(Path(tmp) / "split.db") as split:
+            split.add(batch[:cut])
+            split.add(batch[cut:])
+            split.add(batch)  # and all of it again
+            assert split.check() == []
+        assert _dump(Path(tmp) / "split.db") == _dump(Path(tmp) / "once.db")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -107,10 +108,16 @@ def _ingest(args: argparse.Namespace) -> int:
         except LookupError:
             raise CliError(f"--encoding {args.encoding}: unknown encoding (try utf-8 or windows-1256)") from None
     with _open(args.db, must_exist=False) as store:
-        summary = ingest(
-            args.sources, store, workers=args.workers, batch_size=args.batch_size, encoding=args.encoding,
-            timeout=args.timeout, progress=not args.quiet and sys.stderr.isatty(),
-        )  # fmt: skip
+        try:
+            summary = ingest(
+                args.sources, store, workers=args.workers, batch_size=args.batch_size, encoding=args.encoding,
+                timeout=args.timeout, progress=not args.quiet and sys.stderr.isatty(),
+            )  # fmt: skip
+        except sqlite3.OperationalError as exc:
+            raise CliError(
+                f"{store.location}: {exc}; the batches stored before this one are kept, and running the same "
+                "command again goes on from there (if the store is locked, wait for the other ingest to finish)"
+            ) from None
         stats = store.stats()
         for line in summary.lines():
             print(line)
