@@ -1,0 +1,266 @@
+"""CRF features for Arabic NER, computed once per word type and joined per sentence.
+
+A word's own features (forms, clitic-stripped stem, affixes, shape, clusters, one-word gazetteer
+classes) and the smaller sets it contributes to its neighbours at offsets -2..+2 are built once
+per distinct word string and cached; a sentence then only concatenates cached lists and adds the
+few features that depend on the sentence (multi-word gazetteer matches, word bigrams, edges).
+Feature strings are plain ``name=value`` strings (binary features for crfsuite).
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+
+from marsad.ner.gazetteer import Candidates, Gazetteer
+from marsad.text.normalize import match_form
+from marsad.text.tokenize import segment
+
+__all__ = ["Clusters", "FeatureSettings", "Featurizer", "WordInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class Clusters:
+    """Word → cluster ids at several granularities (coarse to fine), keyed by matching form."""
+
+    ks: tuple[str, ...]
+    table: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def read(cls, raw: str) -> Clusters:
+        ks: tuple[str, ...] = ()
+        table: dict[str, tuple[str, ...]] = {}
+        for line in raw.splitlines():
+            if line.startswith("#"):
+                if line.startswith("#ks\t"):
+                    ks = tuple(line.rstrip().split("\t")[1:])
+                continue
+            word, _, ids = line.partition("\t")
+            table[word] = tuple(ids.split("\t"))
+        if table and len(ks) != len(next(iter(table.values()))):
+            raise ValueError("cluster table lacks its '#ks' line: rebuild it with tools/build_clusters.py")
+        return cls(ks, table)
+
+    @classmethod
+    def packaged(cls, name: str = "clusters.tsv.gz") -> Clusters:
+        raw = resources.files("marsad.ner").joinpath("data", name).read_bytes()
+        return cls.read(gzip.decompress(raw).decode("utf-8"))
+
+    @classmethod
+    def empty(cls) -> Clusters:
+        return cls((), {})
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSettings:
+    """Which feature groups the model uses; stored with the model so tagging matches training."""
+
+    affixes: bool = True
+    clusters: bool = True
+    gazetteer: bool = True
+    window: int = 2
+    context_clusters: bool = True
+    bigrams: bool = True
+    ngrams: bool = False
+    cluster_bigrams: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {f: getattr(self, f) for f in self.__slots__}
+
+
+class WordInfo(NamedTuple):
+    """Cached per word type: own features, features seen from offsets -2, -1, +1, +2, and keys."""
+
+    own: list[str]
+    m2: list[str]
+    m1: list[str]
+    p1: list[str]
+    p2: list[str]
+    norm: str
+    stem: str
+    key: str  # matching form without the proclitics و ف ب ك ل (ال kept): how names are compared
+    gaz: Candidates  # gazetteer names of two or more words that this word may start
+    cluster: str  # a middle-granularity cluster id (or "-"), for cluster bigrams
+
+
+def _shape(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        if ch.isdigit():
+            c = "d"
+        elif "\u0600" <= ch <= "\u06ff":
+            c = "a"
+        elif ch.isalpha():
+            c = "X" if ch.isupper() else "x"
+        elif ch.isspace():
+            c = " "
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out[:6])
+
+
+class Featurizer:
+    """Turns a sentence (its word strings) into crfsuite feature lists."""
+
+    def __init__(
+        self,
+        clusters: Clusters,
+        gazetteer: Gazetteer,
+        settings: FeatureSettings,
+        known: frozenset[str] | None = None,
+    ) -> None:
+        """``known``: the attributes a trained model has weights for; others are never emitted."""
+        self.clusters = clusters
+        self.gazetteer = gazetteer
+        self.settings = settings
+        self.known = known
+        self._cache: dict[str, WordInfo] = {}
+
+    def word(self, word: str) -> WordInfo:
+        info = self._cache.get(word)
+        if info is None:
+            info = self._word(word)
+            if len(self._cache) < 500_000:
+                self._cache[word] = info
+        return info
+
+    def _word(self, word: str) -> WordInfo:
+        st = self.settings
+        norm = match_form(word)[:40]
+        if len(word) > 40:
+            word = word[:40]
+        n_pro, n_enc = segment(word) if word.isalpha() else (0, 0)
+        stem = match_form(word[n_pro : len(word) - n_enc]) if (n_pro or n_enc) else norm
+        pro = match_form(word[:n_pro])
+        if not n_pro:
+            key = norm
+        elif pro.endswith("ال"):
+            key = match_form(word[n_pro - 2 :]) if word[n_pro - 2 : n_pro] == "ال" else norm
+        elif pro.endswith("لل"):  # ل + ال with the alef dropped
+            key = "ا" + match_form(word[n_pro - 1 :])
+        else:
+            key = match_form(word[n_pro:])
+        enc = match_form(word[len(word) - n_enc :]) if n_enc else ""
+        shape = _shape(word)
+        own = ["b", "w=" + norm, "s=" + stem, "sh=" + shape]
+        if pro:
+            own.append("p=" + pro)
+            if pro.endswith("ال"):
+                own.append("al")
+        if enc:
+            own.append("e=" + enc)
+        if st.affixes:
+            for k in (1, 2, 3):
+                if len(stem) > k:
+                    own.append(f"s{k}=" + stem[-k:])
+            for k in (2, 3):
+                if len(stem) > k + 1:
+                    own.append(f"f{k}=" + stem[:k])
+        if st.ngrams and len(stem) > 3:
+            own.extend(dict.fromkeys("g3=" + stem[i : i + 3] for i in range(1, len(stem) - 3)))
+            own.extend(("f4=" + stem[:4], "s4=" + stem[-4:]))
+        ln = len(stem)
+        own.append(
+            "l=" + ("1" if ln <= 1 else "2" if ln <= 3 else "4" if ln <= 5 else "6" if ln <= 8 else "9")
+        )
+        cl: tuple[str, ...] = ()
+        if st.clusters and self.clusters.table:
+            cl = self.clusters.table.get(norm) or ()
+            scl = self.clusters.table.get(stem) or () if stem != norm else ()
+            if cl:
+                own.extend(f"c{k}={c}" for k, c in zip(self.clusters.ks, cl))
+            else:
+                own.append("c=oov")
+            if scl:
+                own.extend(f"sc{k}={c}" for k, c in zip(self.clusters.ks, scl))
+            if not cl:
+                cl = scl
+        gaz: frozenset[str] = frozenset()
+        if st.gazetteer:
+            gaz = self.gazetteer.lookup(norm)
+            own.extend("g1=" + t for t in sorted(gaz))
+            for form in (norm, stem):
+                first = self.gazetteer.first.get(form)
+                if first:
+                    own.extend("gf=" + t for t in sorted(first))
+                    break
+        m1 = ["-1w=" + norm, "-1s=" + stem]
+        p1 = ["+1w=" + norm, "+1s=" + stem]
+        if pro:
+            m1.append("-1p=" + pro)
+            p1.append("+1p=" + pro)
+        if st.context_clusters and cl:
+            m1.extend(f"-1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
+            p1.extend(f"+1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
+        if gaz:
+            m1.extend("-1g=" + t for t in sorted(gaz))
+            p1.extend("+1g=" + t for t in sorted(gaz))
+        m2 = ["-2s=" + stem]
+        p2 = ["+2s=" + stem]
+        if st.context_clusters and cl:
+            m2.append(f"-2c={cl[-1]}")
+            p2.append(f"+2c={cl[-1]}")
+        if shape in (".", "،", ",", "(", ")", '"', "-", ":"):
+            m1.append("-1punct=" + shape)
+            p1.append("+1punct=" + shape)
+        gcands = tuple(c for c in self.gazetteer.candidates(norm) if c[0]) if st.gazetteer else ()
+        known = self.known
+        if known is not None:
+            own, m2, m1, p1, p2 = ([f for f in fs if f in known] for fs in (own, m2, m1, p1, p2))
+        mid = cl[len(cl) // 2] if cl else "-"
+        return WordInfo(own, m2, m1, p1, p2, norm, stem, key, gcands, mid)
+
+    def sentence(self, words: Sequence[str]) -> list[list[str]]:
+        infos = [self.word(w) for w in words]
+        n = len(infos)
+        if not n:
+            return []
+        known = self.known
+        # own features + the neighbours' contributions, by shifted lists
+        m1 = [_BOS1, *(i.m1 for i in infos[:-1])]
+        p1 = [*(i.p1 for i in infos[1:]), _EOS1]
+        if self.settings.window >= 2:
+            m2 = [_BOS2, _BOS2, *(i.m2 for i in infos[:-2])][:n]
+            p2 = [*(i.p2 for i in infos[2:]), _EOS2, _EOS2][-n:] if n >= 2 else [_EOS2]
+            out = [i.own + a + b + c + d for i, a, b, c, d in zip(infos, m1, p1, m2, p2)]
+        else:
+            out = [i.own + a + b for i, a, b in zip(infos, m1, p1)]
+        if self.settings.bigrams and n > 1:
+            for j in range(n - 1):
+                bg = infos[j].stem + "|" + infos[j + 1].stem
+                f = "bg=" + bg
+                if known is None or f in known:
+                    out[j + 1].append(f)
+                f = "bg+=" + bg
+                if known is None or f in known:
+                    out[j].append(f)
+        if self.settings.gazetteer and any(i.gaz for i in infos):
+            for m in self.gazetteer.match_candidates([i.norm for i in infos], [i.gaz for i in infos]):
+                if m.end - m.start < 2:
+                    continue
+                for t in sorted(m.types):
+                    for j in range(m.start, m.end):
+                        tag = ("G=B-" if j == m.start else "G=I-") + t
+                        for k, pre in ((j, ""), (j + 1, "-1"), (j - 1, "+1")):
+                            if 0 <= k < n and (known is None or pre + tag in known):
+                                out[k].append(pre + tag)
+        if self.settings.cluster_bigrams and n > 1:
+            for j in range(n - 1):
+                f = "cb=" + infos[j].cluster + "|" + infos[j + 1].cluster
+                if known is None or f in known:
+                    out[j + 1].append(f)
+                f = "cb+=" + infos[j].cluster + "|" + infos[j + 1].cluster
+                if known is None or f in known:
+                    out[j].append(f)
+        return out
+
+
+_BOS1 = ["BOS"]
+_EOS1 = ["EOS"]
+_BOS2 = ["-2BOS"]
+_EOS2 = ["+2EOS"]

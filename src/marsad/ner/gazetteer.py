@@ -1,0 +1,157 @@
+"""Gazetteers: lists of names with an entity type, matched over a sentence's tokens.
+
+A gazetteer is built from *sources*, each an iterable of ``(name, type)`` pairs (``type`` one of
+``PER ORG LOC MISC``, or a feature-only class such as ``TITLE`` for words that introduce a name).
+The data files in ``data/`` are one source each; other components (the actor knowledge base)
+can be passed in as further sources, so loading stays pluggable.
+
+Matching works on the matching form (:func:`marsad.text.normalize.match_form`) of each word.
+The first word of a match may carry attached proclitics (و ف ب ل ك): ``والولايات المتحدة``
+matches ``الولايات المتحدة``, and ``للولايات`` is read as ``ل + الولايات``.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+
+from marsad.text.normalize import match_form
+
+__all__ = ["TYPES", "Candidates", "Gazetteer", "GazetteerMatch", "name_key", "read_gazetteer_file"]
+
+TYPES = ("PER", "ORG", "LOC", "MISC")
+_MAX_WORDS = 8
+
+
+# Names a word may start: (the words after the first, types), longest first.
+Candidates = tuple[tuple[tuple[str, ...], frozenset[str]], ...]
+
+
+class GazetteerMatch(NamedTuple):
+    start: int  # token index in the sentence
+    end: int  # exclusive
+    types: frozenset[str]
+
+
+def name_key(norm: str) -> tuple[str, ...]:
+    """Keys a sentence-initial word of a name may match: itself and its forms without proclitics.
+
+    ``norm`` is already in matching form.  ``والولايات`` → (``والولايات``, ``الولايات``);
+    ``للولايات`` → (``للولايات``, ``لولايات``, ``الولايات``).
+    """
+    keys = [norm]
+    w = norm
+    if len(w) > 3 and w[0] in "وف":
+        w = w[1:]
+        keys.append(w)
+    if len(w) > 3 and w[0] in "بكل":
+        if w[0] == "ل" and w[1] == "ل":  # ل + ال with the alef dropped: للولايات
+            keys.append("ا" + w[1:])
+        w = w[1:]
+        keys.append(w)
+    return tuple(dict.fromkeys(keys))
+
+
+def read_gazetteer_file(text: str) -> list[tuple[str, str]]:
+    """Parse ``name<TAB>type[<TAB>source...]`` lines; ``#`` lines are comments."""
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 2:
+            raise ValueError(f"gazetteer line {line!r} needs name<TAB>type: fix the data file")
+        out.append((cols[0], cols[1]))
+    return out
+
+
+def _packaged(name: str) -> list[tuple[str, str]]:
+    ref = resources.files("marsad.ner").joinpath("data", name)
+    raw = ref.read_bytes()
+    if name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    return read_gazetteer_file(raw.decode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Names indexed by their first word's matching form."""
+
+    # first word -> list of (rest of the words, types), longest first
+    index: dict[str, Candidates]
+    single: dict[str, frozenset[str]]  # one-word names
+    first: dict[str, frozenset[str]]  # first words of multi-word names (given names, "مجلس")
+    size: int
+
+    @classmethod
+    def from_sources(cls, *sources: Iterable[tuple[str, str]]) -> Gazetteer:
+        phrases: dict[tuple[str, ...], set[str]] = {}
+        for source in sources:
+            for name, typ in source:
+                words = tuple(match_form(w) for w in name.split())
+                if not words or len(words) > _MAX_WORDS:
+                    continue
+                phrases.setdefault(words, set()).add(typ)
+        grouped: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+        single: dict[str, frozenset[str]] = {}
+        first: dict[str, set[str]] = {}
+        for words, types in phrases.items():
+            ft = frozenset(types)
+            grouped.setdefault(words[0], []).append((words[1:], ft))
+            if len(words) == 1:
+                single[words[0]] = ft
+            else:
+                first.setdefault(words[0], set()).update(types)
+        index = {k: tuple(sorted(v, key=lambda rt: -len(rt[0]))) for k, v in grouped.items()}
+        return cls(index, single, {k: frozenset(v) for k, v in first.items()}, len(phrases))
+
+    @classmethod
+    def packaged(
+        cls, *extra: Iterable[tuple[str, str]], files: Sequence[str] = ("gazetteer.tsv.gz",)
+    ) -> Gazetteer:
+        """The gazetteer shipped in ``marsad/ner/data`` plus any ``extra`` sources."""
+        return cls.from_sources(*(_packaged(f) for f in files), *extra)
+
+    def lookup(self, norm: str) -> frozenset[str]:
+        """Types of the one-word name ``norm`` (any proclitics removed), or an empty set."""
+        for k in name_key(norm):
+            t = self.single.get(k)
+            if t:
+                return t
+        return frozenset()
+
+    def candidates(self, norm: str) -> Candidates:
+        """Names that a word with matching form ``norm`` (proclitics allowed) may start."""
+        found: list[tuple[tuple[str, ...], frozenset[str]]] = []
+        for key in name_key(norm):
+            found.extend(self.index.get(key, ()))
+        if len(found) > 1:
+            found.sort(key=lambda rt: -len(rt[0]))
+        return tuple(found)
+
+    def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
+        """Longest non-overlapping matches, left to right, over a sentence's word forms."""
+        return self.match_candidates(norms, [self.candidates(n) for n in norms])
+
+    @staticmethod
+    def match_candidates(norms: Sequence[str], cands: Sequence[Candidates]) -> list[GazetteerMatch]:
+        """:meth:`match` with each word's :meth:`candidates` already looked up."""
+        out: list[GazetteerMatch] = []
+        n = len(norms)
+        i = 0
+        while i < n:
+            best: GazetteerMatch | None = None
+            for rest, types in cands[i]:
+                m = len(rest)
+                if i + 1 + m <= n and (m == 0 or tuple(norms[i + 1 : i + 1 + m]) == rest):
+                    best = GazetteerMatch(i, i + 1 + m, types)
+                    break
+            if best is None:
+                i += 1
+            else:
+                out.append(best)
+                i = best.end
+        return out

@@ -1,0 +1,354 @@
+"""The ``ner`` pipeline stage: a CRF tags each sentence; spans become :class:`Entity` records.
+
+After tagging, two passes over the whole document:
+
+* *names*: a list of trusted names (``data/names.tsv`` and any extra sources, such as the actor
+  knowledge base) adds a name the model missed, or widens a model entity lying inside it
+  (``الخارجية الاميركية``, ``فيلق القدس``);
+* *propagation*: a name the model found once is found at its other mentions in the same document
+  (``كيري`` tagged in one sentence is tagged in the next).
+
+Entity spans leave out attached proclitics (و ف ب ك ل): ``للافروف`` gives ``لافروف`` and
+``والولايات المتحدة`` gives ``الولايات المتحدة``; the article ال stays.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+
+from marsad.document import Document, Entity, Token
+from marsad.ner.conll import to_iob2
+from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
+from marsad.text.normalize import match_form
+
+__all__ = ["NerStage", "Span", "apply_names", "decode", "propagate", "read_particles"]
+
+Span = tuple[int, int, str]  # token start, token end (exclusive), type
+Particles = frozenset[tuple[str, str]]
+# A propagated mention, or a one-word trusted name, is kept when the model gives an entity there
+# at least this probability.
+MIN_ENTITY_PROB = 0.02
+
+
+def decode(tags: Sequence[str]) -> list[Span]:
+    """IOB2 tags → spans in order; a stray ``I-`` starts an entity."""
+    spans: list[Span] = []
+    start, typ = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        if tag == "O" or tag[0] == "B" or tag[2:] != typ:
+            if start >= 0:
+                spans.append((start, i, typ))
+            start, typ = (i, tag[2:]) if tag != "O" else (-1, "")
+    return spans
+
+
+def apply_names(
+    norms: Sequence[str],
+    spans: list[Span],
+    names: Gazetteer,
+    accept: Callable[[int, int], bool] | None = None,
+) -> list[Span]:
+    """Add the trusted names the model missed (where it found nothing overlapping), and complete
+    people's names it found in part (``مون`` → ``بان كي مون``).
+
+    ``accept(start, end)``, if given, vets one-word names, which are the ambiguous ones
+    (``الأسد`` is also "the lion").
+    """
+    if not names.size:
+        return spans
+    out = list(spans)
+    for m in names.match(norms):
+        if len(m.types) != 1:
+            continue
+        (typ,) = m.types
+        inside = [s for s in out if s[0] < m.end and m.start < s[1]]
+        if inside:
+            if typ == "PER" and all(m.start <= s and e <= m.end and t == "PER" for s, e, t in inside):
+                out = [s for s in out if s not in inside] + [(m.start, m.end, typ)]
+            continue
+        if m.end - m.start == 1 and accept is not None and not accept(m.start, m.end):
+            continue
+        out.append((m.start, m.end, typ))
+    return sorted(out)
+
+
+def propagate(
+    segments: Sequence[Sequence[str]],
+    keys: Sequence[Sequence[str]],
+    found: list[list[Span]],
+    particles: Particles = frozenset(),
+    accept: Callable[[int, int, int], bool] | None = None,
+) -> list[list[Span]]:
+    """Tag further mentions, in the same document, of names the model found (majority type).
+
+    ``segments`` hold each token's matching form, ``keys`` the same without proclitics.  A
+    person's last name (``كيري`` of ``جون كيري``) counts as a name of its own unless ``particles``
+    mark it as part of a compound (``عبد الله``).  ``accept(segment, start, end)``, if given,
+    vets each new mention (the stage asks the model whether an entity there is plausible).
+    """
+    votes: dict[str, Counter[str]] = {}
+    for norms, ks, spans in zip(segments, keys, found):
+        for s, e, t in spans:
+            key = " ".join([ks[s], *norms[s + 1 : e]])
+            if len(key) >= 3:
+                votes.setdefault(key, Counter())[t] += 1
+            if t == "PER" and e - s >= 2:
+                last, before = norms[e - 1], norms[e - 2]
+                if len(last) >= 3 and ("last", last) not in particles and ("before", before) not in particles:
+                    votes.setdefault(last, Counter())["PER"] += 1
+    if not votes:
+        return found
+    known = Gazetteer.from_sources((k, c.most_common(1)[0][0]) for k, c in votes.items())
+    out = []
+    for i, (norms, spans) in enumerate(zip(segments, found)):
+        new = list(spans)
+        for m in known.match(norms):
+            free = not any(s < m.end and m.start < e for s, e, _ in new)
+            if free and (accept is None or accept(i, m.start, m.end)):
+                (typ,) = m.types
+                new.append((m.start, m.end, typ))
+        out.append(sorted(new))
+    return out
+
+
+def read_particles(text: str) -> Particles:
+    """``word<TAB>role`` lines (role ``before`` or ``last``) → a set of (role, matching form)."""
+    out: set[tuple[str, str]] = set()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, role = line.split("\t")[:2]
+            out.add((role, match_form(word)))
+    return frozenset(out)
+
+
+def read_titles() -> tuple[tuple[str, ...], ...]:
+    """The titles of ``data/titles.tsv`` as word tuples in matching form, longest first."""
+    raw = resources.files("marsad.ner").joinpath("data", "titles.tsv").read_text(encoding="utf-8")
+    words = {
+        tuple(match_form(w) for w in line.split())
+        for line in raw.splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def strip_titles(name: str, titles: Sequence[tuple[str, ...]]) -> str:
+    """``name`` without leading titles: ``الشيخ عبدالله بن زايد`` → ``عبدالله بن زايد``."""
+    words = name.split()
+    changed = True
+    while changed and len(words) > 1:
+        changed = False
+        forms = [match_form(w) for w in words]
+        for t in titles:
+            if len(t) < len(words) and tuple(forms[: len(t)]) == t:
+                words = words[len(t) :]
+                changed = True
+                break
+    return " ".join(words)
+
+
+def _entity_start(tok: Token) -> int:
+    """Where an entity starting at ``tok`` begins: after proclitics و ف ب ك ل, keeping ال."""
+    if tok.stem_start <= tok.start:
+        return tok.start
+    prefix = tok.prefix
+    letters = [(i, ch) for i, ch in enumerate(prefix) if "\u0621" <= ch <= "\u064a" or ch == "\u0671"]
+    core = "".join(ch for _, ch in letters)
+    if core.endswith(("ال", "ٱل")):  # keep the article
+        return tok.start + letters[-2][0]
+    if core.endswith("لل") and len(letters) >= 2:  # ل + ال with its alef dropped: keep the article's ل
+        return tok.start + letters[-1][0]
+    return tok.stem_start
+
+
+def _segments(doc: Document) -> list[tuple[int, int]]:
+    """Token ranges to tag: the sentences, plus runs of tokens no sentence covers (the header)."""
+    n = len(doc.tokens)
+    ranges = sorted((s.first_token, s.last_token) for s in doc.sentences if s.last_token > s.first_token)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for a, b in [*ranges, (n, n)]:
+        if a > pos:  # uncovered tokens: split at line breaks
+            start = pos
+            for i in range(pos + 1, a):
+                if "\n" in doc.text[doc.tokens[i - 1].end : doc.tokens[i].start]:
+                    out.append((start, i))
+                    start = i
+            out.append((start, a))
+        if b > a:
+            out.append((a, b))
+        pos = max(pos, b)
+    return out
+
+
+_PUNCT = frozenset(("punct", "symbol"))
+
+
+class NerStage:
+    """``Document -> Document`` with ``entities`` set; load with :func:`marsad.ner.load_ner`."""
+
+    name = "ner"
+    requires: tuple[str, ...] = ("tokens", "sentences")
+    provides: tuple[str, ...] = ("entities",)
+
+    def __init__(
+        self,
+        tagger: pycrfsuite.Tagger,
+        featurizer: Featurizer,
+        names: Gazetteer,
+        particles: Particles,
+        info: dict[str, Any],
+    ) -> None:
+        self._tagger = tagger
+        self.featurizer = featurizer
+        self.names = names
+        self.particles = particles
+        self.info = info
+
+    @classmethod
+    def from_files(
+        cls,
+        model: Path,
+        meta: dict[str, Any],
+        clusters: Clusters,
+        gazetteer: Gazetteer,
+        names: Gazetteer,
+        particles: Particles = frozenset(),
+    ) -> NerStage:
+        tagger = pycrfsuite.Tagger()
+        try:
+            tagger.open(str(model))
+        except Exception as exc:  # crfsuite raises a bare ValueError/IOError
+            raise RuntimeError(
+                f"cannot read the NER model {model}: rebuild it with tools/train_ner.py --final"
+            ) from exc
+        s = meta.get("settings", {})
+        settings = FeatureSettings(**{k: v for k, v in s.items() if k in FeatureSettings.__slots__})
+        # Only attributes with weights are worth emitting: tagging cost grows with each one.
+        known = frozenset(attr for attr, _label in tagger.info().state_features)
+        return cls(tagger, Featurizer(clusters, gazetteer, settings, known), names, particles, meta)
+
+    def tag_words(self, words: Sequence[str]) -> list[str]:
+        """IOB2 tags for one sentence given as word strings."""
+        if not words:
+            return []
+        return to_iob2(self._tagger.tag(self.featurizer.sentence(words)))
+
+    def spans(
+        self, sentences: Iterable[Sequence[str]], *, names: bool = True, document: bool = True
+    ) -> tuple[list[list[Span]], dict[tuple[int, int, int], float]]:
+        """Entity spans (token indices) of a document given as sentences of word strings.
+
+        Also returns the model's confidence in each span it tagged itself, keyed by
+        ``(sentence, start, end)``: the mean marginal probability of its tokens' labels.
+        """
+        segs = [list(ws) for ws in sentences]
+        tagger = self._tagger
+        xseqs = [self.featurizer.sentence(ws) for ws in segs]
+        found: list[list[Span]] = []
+        conf: dict[tuple[int, int, int], float] = {}
+        for i, x in enumerate(xseqs):
+            if not x:
+                found.append([])
+                continue
+            labels = tagger.tag(x)
+            spans = decode(to_iob2(labels))
+            for s, e, _t in spans:
+                conf[(i, s, e)] = sum(tagger.marginal(labels[j], j) for j in range(s, e)) / (e - s)
+            found.append(spans)
+        infos = [[self.featurizer.word(w) for w in ws] for ws in segs]
+        norms = [[i.norm for i in seg] for seg in infos]
+
+        def plausible(i: int, s: int, e: int) -> bool:
+            tagger.set(xseqs[i])
+            p_entity: float = max(1.0 - tagger.marginal("O", j) for j in range(s, e))
+            return p_entity >= MIN_ENTITY_PROB
+
+        if names:
+            found = [
+                apply_names(ns, sp, self.names, functools.partial(plausible, i))
+                for i, (ns, sp) in enumerate(zip(norms, found))
+            ]
+        if document:
+            keys = [[i.key for i in seg] for seg in infos]
+            found = propagate(norms, keys, found, self.particles, plausible)
+        return found, conf
+
+    def __call__(self, doc: Document) -> Document:
+        toks = doc.tokens
+        ranges = _segments(doc)
+        found, conf = self.spans([[t.text for t in toks[a:b]] for a, b in ranges])
+        entities: list[Entity] = []
+        for k, ((a, _b), spans) in enumerate(zip(ranges, found)):
+            for s0, e0, typ in spans:
+                s, e = s0 + a, e0 + a
+                while s < e and toks[s].kind in _PUNCT:
+                    s += 1
+                while e > s and toks[e - 1].kind in _PUNCT:
+                    e -= 1
+                if s == e:
+                    continue
+                start, end = _entity_start(toks[s]), toks[e - 1].end
+                if start >= end:
+                    continue
+                p = conf.get((k, s0, e0))
+                entities.append(
+                    Entity(
+                        id="",
+                        start=start,
+                        end=end,
+                        text=doc.text[start:end],
+                        type=typ,
+                        confidence=None if p is None else round(p, 3),
+                    )
+                )
+        source = doc.header.source
+        if source is not None and source.text.strip():
+            # the agency or paper named in the header is an organisation, whatever the model said
+            entities = [x for x in entities if x.end <= source.start or x.start >= source.end]
+            entities.append(Entity(id="", start=source.start, end=source.end, text=source.text, type="ORG"))
+        entities.sort(key=lambda x: (x.start, x.end))
+        return doc.replace(
+            entities=tuple(dataclasses.replace(x, id=f"e{i}") for i, x in enumerate(entities, 1))
+        )
+
+
+def load_packaged(
+    extra_names: Iterable[Iterable[tuple[str, str]]] = (), model: Path | None = None
+) -> NerStage:
+    """The stage from the files in ``marsad/ner/data``; ``model`` (with its ``.json`` beside it)
+    replaces the packaged model, to score a candidate."""
+    data = resources.files("marsad.ner").joinpath("data")
+    meta_text = (
+        model.with_suffix(".json").read_text(encoding="utf-8")
+        if model is not None
+        else data.joinpath("model.json").read_text(encoding="utf-8")
+        if data.joinpath("model.json").is_file()
+        else None
+    )
+    if meta_text is None:
+        raise RuntimeError(
+            "the NER model is missing from marsad/ner/data: build it with tools/train_ner.py --final"
+        )
+    meta = json.loads(meta_text)
+    clusters = Clusters.packaged(meta["clusters"]) if meta.get("clusters") else Clusters.empty()
+    gazetteer = (
+        Gazetteer.packaged(files=(meta["gazetteer"],)) if meta.get("gazetteer") else Gazetteer.from_sources()
+    )
+    names_raw = data.joinpath("names.tsv").read_text(encoding="utf-8")
+    names = Gazetteer.from_sources(read_gazetteer_file(names_raw), *extra_names)
+    particles = read_particles(data.joinpath("name_particles.tsv").read_text(encoding="utf-8"))
+    if model is not None:
+        return NerStage.from_files(model, meta, clusters, gazetteer, names, particles)
+    with resources.as_file(data.joinpath("model.crfsuite")) as path:
+        return NerStage.from_files(path, meta, clusters, gazetteer, names, particles)

@@ -1,0 +1,260 @@
+"""The ner stage: spans, proclitics, gazetteers, the seed article, robustness, and a quality floor."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conftest import shared_path
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from marsad.document import Document, Token
+from marsad.ner import NerStage, load_ner
+from marsad.ner.conll import parse_conll, score_spans, tag_spans
+from marsad.ner.gazetteer import Gazetteer, name_key
+from marsad.ner.stage import (
+    _entity_start,
+    apply_names,
+    decode,
+    propagate,
+    read_particles,
+    read_titles,
+    strip_titles,
+)
+from marsad.text.normalize import match_form
+
+
+@pytest.fixture(scope="module")
+def ner() -> NerStage:
+    return load_ner()
+
+
+def analyse(text: str) -> Document:
+    from marsad.pipeline import default_pipeline
+
+    return default_pipeline().analyze(text)
+
+
+# --- pieces -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tags", "spans"),
+    [
+        (["O", "B-PER", "I-PER", "O"], [(1, 3, "PER")]),
+        (["B-LOC", "B-LOC"], [(0, 1, "LOC"), (1, 2, "LOC")]),
+        (["I-ORG", "I-ORG", "O", "B-PER"], [(0, 2, "ORG"), (3, 4, "PER")]),
+        (["B-PER", "I-LOC"], [(0, 1, "PER"), (1, 2, "LOC")]),
+        (["O", "O"], []),
+        ([], []),
+    ],
+)
+def test_decode(tags: list[str], spans: list[tuple[int, int, str]]) -> None:
+    assert decode(tags) == spans
+    assert tag_spans(tags) == set(spans)
+
+
+def test_parse_conll_maps_pers_and_rejects_bad_tags() -> None:
+    sents = parse_conll("جون B-PERS\nكيري I-PERS\nقال O\n\nفي O\nموسكو B-LOC\n")
+    assert sents == [(["جون", "كيري", "قال"], ["B-PER", "I-PER", "O"]), (["في", "موسكو"], ["O", "B-LOC"])]
+    with pytest.raises(ValueError, match="IOB2"):
+        parse_conll("كيري X-PERS\n")
+
+
+def test_score_spans_exact_match() -> None:
+    s = score_spans([{(0, 2, "PER"), (3, 4, "LOC")}], [{(0, 2, "PER"), (3, 5, "LOC")}])
+    assert (s["ALL"].tp, s["ALL"].fp, s["ALL"].fn) == (1, 1, 1)
+    assert s["PER"].f1 == 1.0 and s["LOC"].f1 == 0.0
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [("والولايات", "الولايات"), ("للولايات", "الولايات"), ("للافروف", "لافروف"), ("بموسكو", "موسكو")],
+)
+def test_name_key_strips_proclitics(word: str, key: str) -> None:
+    assert match_form(key) in name_key(match_form(word))
+
+
+def test_gazetteer_longest_match_with_proclitic() -> None:
+    g = Gazetteer.from_sources(
+        [("مجلس الأمن", "ORG"), ("مجلس الأمن الدولي", "ORG"), ("الولايات المتحدة", "LOC")]
+    )
+    norms = [match_form(w) for w in ["قرار", "لمجلس", "الامن", "الدولي", "والولايات", "المتحدة"]]
+    assert [(m.start, m.end, set(m.types)) for m in g.match(norms)] == [(1, 4, {"ORG"}), (4, 6, {"LOC"})]
+    assert g.lookup(match_form("بمجلس")) == frozenset()
+
+
+def test_apply_names_adds_only_where_the_model_found_nothing() -> None:
+    names = Gazetteer.from_sources([("الحرس الثوري", "ORG"), ("فيلق القدس", "ORG"), ("الأسد", "PER")])
+    norms = [match_form(w) for w in ["قائد", "فيلق", "القدس", "في", "الحرس", "الثوري", "والأسد"]]
+    assert apply_names(norms, [(2, 3, "LOC")], names) == [(2, 3, "LOC"), (4, 6, "ORG"), (6, 7, "PER")]
+    # one-word names are vetted (the stage asks the model); two-word names are not
+    assert apply_names(norms, [], names, lambda s, e: False) == [(1, 3, "ORG"), (4, 6, "ORG")]
+
+
+def test_propagate_tags_other_mentions_in_the_document() -> None:
+    segs = [["قال", "كيري"], ["ان", "لكيري", "موقفا"]]
+    keys = [["قال", "كيري"], ["ان", "كيري", "موقفا"]]
+    assert propagate(segs, keys, [[(1, 2, "PER")], []]) == [[(1, 2, "PER")], [(1, 2, "PER")]]
+    assert propagate(segs, keys, [[(1, 2, "PER")], []], accept=lambda i, s, e: False) == [[(1, 2, "PER")], []]
+
+
+def test_propagate_carries_surnames_but_not_compound_name_parts() -> None:
+    particles = read_particles("عبد\tbefore\nالله\tlast\n")
+    segs = [["جون", "كيري", "و", "عبد", "الله"], ["كيري", "و", "الله"]]
+    found = propagate(segs, segs, [[(0, 2, "PER"), (3, 5, "PER")], []], particles)
+    assert found[1] == [(0, 1, "PER")]
+
+
+def test_strip_titles() -> None:
+    titles = read_titles()
+    assert strip_titles("الشيخ عبدالله بن زايد", titles) == "عبدالله بن زايد"
+    assert strip_titles("الفريق أول عبد الفتاح البرهان", titles) == "عبد الفتاح البرهان"
+    assert strip_titles("الرئيس", titles) == "الرئيس"
+
+
+def _token(text: str, start: int, n_pre: int) -> Token:
+    return Token(
+        start, start + len(text), text, "arabic", match_form(text), start + n_pre, start + len(text), ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "n_pre", "span"),
+    [
+        ("للافروف", 1, "لافروف"),
+        ("والولايات", 3, "الولايات"),
+        ("وكيري", 1, "كيري"),
+        ("الاسد", 2, "الاسد"),
+        ("للولايات", 2, "لولايات"),
+        ("موسكو", 0, "موسكو"),
+    ],
+)
+def test_entity_start_drops_proclitics_keeps_article(word: str, n_pre: int, span: str) -> None:
+    tok = _token(word, 10, n_pre)
+    assert word[_entity_start(tok) - 10 :] == span
+
+
+# --- the stage --------------------------------------------------------------------------------
+
+
+def test_stage_contract(ner: NerStage) -> None:
+    assert ner.name == "ner" and "entities" in ner.provides
+    assert set(ner.requires) <= {"tokens", "sentences"}
+    assert load_ner() is ner
+
+
+@pytest.mark.parametrize(
+    ("text", "entity", "typ"),
+    [
+        ("اعرب كيري للافروف عن قلقه", "لافروف", "PER"),
+        ("قال المتحدث ان والولايات المتحدة تنتظر من روسيا", "الولايات المتحدة", "LOC"),
+        ("قائد فيلق القدس في الحرس الثوري يزور موسكو", "فيلق القدس", "ORG"),
+    ],
+)
+def test_spans_leave_out_proclitics(text: str, entity: str, typ: str) -> None:
+    doc = analyse(text)
+    assert (entity, typ) in {(e.text, e.type) for e in doc.entities}
+
+
+def test_seed_article_gold_entities(seed_text: str, seed_gold: dict[str, Any]) -> None:
+    doc = analyse(seed_text)
+    found = {(match_form(e.text), e.type) for e in doc.entities}
+    missing = [
+        (g["text"], g["type"])
+        for g in seed_gold["entities"]
+        if (match_form(g["text"]), g["type"]) not in found
+    ]
+    assert not missing, f"gold entities not found: {missing}"
+    ids = [e.id for e in doc.entities]
+    assert ids == [f"e{i}" for i in range(1, len(ids) + 1)]
+    assert [e.start for e in doc.entities] == sorted(e.start for e in doc.entities)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Only English text here, with John Kerry and Moscow.",
+        "1234567890\n2016 2017\n٢٠١٦",
+        "ب" * 5000,
+        "كيري " + "x" * 10000 + " لافروف",
+        "Sergey Lavrov التقى John Kerry في Geneva",
+        "...!!! ؟؟ «» ()",
+        "\n\n   \n",
+    ],
+)
+def test_odd_text_does_not_crash(text: str) -> None:
+    doc = analyse(text)
+    for e in doc.entities:
+        assert doc.text[e.start : e.end] == e.text and e.text.strip() == e.text and e.text
+        assert e.type in ("PER", "ORG", "LOC", "MISC")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("كيري لافروف موسكو والولايات المتحدة ab1.\n،()")), max_size=200))
+def test_offsets_always_hold(text: str) -> None:
+    doc = analyse(text)
+    starts = [e.start for e in doc.entities]
+    assert starts == sorted(starts)
+    for e in doc.entities:
+        assert doc.text[e.start : e.end] == e.text
+
+
+# --- quality floors (need ../shared) ----------------------------------------------------------
+
+
+def _saudinewsnet_texts(refs: set[str]) -> dict[str, str]:
+    """Article texts for refs like ``2015-08-11.zip#772`` (zip name, index in its JSON array)."""
+    import zipfile
+
+    out: dict[str, str] = {}
+    for zname in sorted({r.split("#")[0] for r in refs}):
+        with zipfile.ZipFile(shared_path("data", "saudinewsnet", zname)) as z:
+            arts = json.loads(z.read(z.namelist()[0]))
+        for r in refs:
+            if r.startswith(zname + "#"):
+                out[r] = arts[int(r.split("#")[1])]["content"]
+    return out
+
+
+@pytest.mark.slow
+def test_gold_dev_recall_floor(gold_dev: list[dict[str, Any]]) -> None:
+    """News-domain check on the 20 gold articles (never used for training or tuning)."""
+    texts = _saudinewsnet_texts({g["doc"] for g in gold_dev})
+    hit = total = 0
+    for g in gold_dev:
+        doc = analyse(texts[g["doc"]])
+        found = {(match_form(e.text), e.type) for e in doc.entities}
+        for e in g["entities"]:
+            total += 1
+            hit += (match_form(e["text"]), e["type"]) in found
+    assert hit / total >= 0.65, f"gold dev entity recall {hit / total:.3f} below the floor 0.65"
+
+
+def test_tokeniser_still_segments_as_in_training() -> None:
+    """The features use the clitic segmentation; if it drifts, the model must be retrained."""
+    from importlib import resources
+
+    from marsad.text.tokenize import segment
+
+    meta = json.loads(
+        resources.files("marsad.ner").joinpath("data", "model.json").read_text(encoding="utf-8")
+    )
+    sample = meta["segmentation"]
+    changed = [w for w, seg in sample.items() if "{},{}".format(*segment(w)) != seg]
+    assert len(changed) <= 0.02 * len(sample), (
+        f"{len(changed)} of the {len(sample)} most frequent training words now segment differently "
+        f"(e.g. {changed[:5]}): retrain the model with tools/train_ner.py --final"
+    )
+
+
+def test_model_card_matches_model() -> None:
+    from importlib import resources
+
+    data = resources.files("marsad.ner").joinpath("data")
+    meta = json.loads(data.joinpath("model.json").read_text(encoding="utf-8"))
+    card = resources.files("marsad.ner").joinpath("MODEL_CARD.md").read_text(encoding="utf-8")
+    assert f"{meta['cv_scores']['ALL']['f1']:.4f}" in card

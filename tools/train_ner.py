@@ -1,0 +1,223 @@
+"""Train the NER model (a linear-chain CRF, python-crfsuite) from ANERcorp's training part.
+
+    nice python tools/train_ner.py                 # tune run: fit on train minus dev, score dev
+    nice python tools/train_ner.py --final         # also refit on all of train.txt and write the model
+
+The dev split is a contiguous block of whole sentences at the end of ``train.txt`` (ANERcorp's
+sentences come in article order, so a contiguous block keeps articles together): the last
+``--dev-fraction`` of the sentences.  The held-out test split is never read here.
+
+Everything is deterministic: the data order is fixed and L-BFGS has no randomness.  With
+``--final`` the model goes to ``src/marsad/ner/data/model.crfsuite`` and its settings and dev
+scores to ``model.json`` beside it (the stage reads the feature settings from there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+
+from marsad.ner.conll import Score, read_conll, score_spans, tag_spans, to_iob2, to_iobes
+from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+from marsad.ner.gazetteer import Gazetteer
+from marsad.text.tokenize import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "src" / "marsad" / "ner" / "data"
+
+
+def split(
+    sents: list[tuple[list[str], list[str]]], fraction: float
+) -> tuple[list[tuple[list[str], list[str]]], list[tuple[list[str], list[str]]]]:
+    n_dev = round(len(sents) * fraction)
+    return sents[: len(sents) - n_dev], sents[len(sents) - n_dev :]
+
+
+def segmentation_sample(sents: list[tuple[list[str], list[str]]], n: int = 2000) -> dict[str, str]:
+    """The clitic segmentation of the ``n`` most frequent words, as the model saw it: features
+    depend on it, so a test can tell when the tokeniser has changed enough to retrain."""
+    counts = Counter(w for words, _ in sents for w in words if w.isalpha())
+    top = sorted(counts, key=lambda w: (-counts[w], w))[:n]
+    return {w: "{},{}".format(*segment(w)) for w in top}
+
+
+def fit(
+    feat: Featurizer,
+    sents: list[tuple[list[str], list[str]]],
+    params: dict[str, Any],
+    path: Path,
+    scheme: str,
+) -> float:
+    t0 = time.time()
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for words, tags in sents:
+        trainer.append(feat.sentence(words), to_iobes(tags) if scheme == "iobes" else tags)
+    trainer.set_params(params)
+    trainer.train(str(path))
+    return time.time() - t0
+
+
+def predict(
+    feat: Featurizer, sents: list[tuple[list[str], list[str]]], path: Path
+) -> tuple[list[set[tuple[int, int, str]]], list[set[tuple[int, int, str]]]]:
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    gold, pred = [], []
+    for words, tags in sents:
+        gold.append(tag_spans(tags))
+        pred.append(tag_spans(to_iob2(tagger.tag(feat.sentence(words)))))
+    return gold, pred
+
+
+def as_record(scores: dict[str, Score]) -> dict[str, Any]:
+    return {
+        t: {
+            "precision": round(s.precision, 4),
+            "recall": round(s.recall, 4),
+            "f1": round(s.f1, 4),
+            "gold": s.tp + s.fn,
+        }
+        for t, s in scores.items()
+    }
+
+
+def print_scores(title: str, scores: dict[str, Any]) -> None:
+    print(title)
+    for t in ["ALL", *sorted(k for k in scores if k != "ALL")]:
+        s = scores[t]
+        print(f"  {t:<5} P {s['precision']:.4f}  R {s['recall']:.4f}  F1 {s['f1']:.4f}  (gold {s['gold']})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--dev-fraction", type=float, default=0.1)
+    ap.add_argument("--c1", type=float, default=0.02)
+    ap.add_argument("--c2", type=float, default=0.05)
+    ap.add_argument("--iterations", type=int, default=150)
+    ap.add_argument("--min-freq", type=int, default=1)
+    ap.add_argument("--clusters", type=Path, default=DATA / "clusters.tsv.gz", help="'' for none")
+    ap.add_argument("--gazetteer", type=Path, default=DATA / "gazetteer.tsv.gz", help="'' for none")
+    ap.add_argument("--no-affixes", action="store_true")
+    ap.add_argument("--no-bigrams", action="store_true")
+    ap.add_argument("--no-cluster-bigrams", action="store_true")
+    ap.add_argument("--no-ngrams", action="store_true", help="no character trigrams inside the stem")
+    ap.add_argument("--no-context-clusters", action="store_true")
+    ap.add_argument("--scheme", default="iobes", choices=("iob2", "iobes"))
+    ap.add_argument("--window", type=int, default=2, choices=(1, 2))
+    ap.add_argument("--save-dev", type=Path, help="keep the model trained without the dev block here")
+    ap.add_argument("--folds", type=int, default=0, help="also cross-validate over N contiguous blocks")
+    ap.add_argument("--final", action="store_true", help="refit on all of train.txt and write the model")
+    ap.add_argument("--skip-dev", action="store_true", help="with --final: skip the dev run")
+    args = ap.parse_args(argv)
+
+    train_path = args.shared / "data" / "anercorp" / "train.txt"
+    if not train_path.exists():
+        sys.exit(f"{train_path} not found: pass --shared pointing at the shared data folder")
+    sents = read_conll(train_path)
+    clusters = Clusters.empty()
+    if str(args.clusters) not in ("", "."):
+        import gzip
+
+        clusters = Clusters.read(gzip.decompress(args.clusters.read_bytes()).decode("utf-8"))
+    gazetteer = Gazetteer.from_sources()
+    if str(args.gazetteer) not in ("", "."):
+        import gzip
+
+        from marsad.ner.gazetteer import read_gazetteer_file
+
+        gazetteer = Gazetteer.from_sources(
+            read_gazetteer_file(gzip.decompress(args.gazetteer.read_bytes()).decode())
+        )
+    settings = FeatureSettings(
+        affixes=not args.no_affixes,
+        clusters=bool(clusters.table),
+        gazetteer=gazetteer.size > 0,
+        window=args.window,
+        context_clusters=not args.no_context_clusters and bool(clusters.table),
+        bigrams=not args.no_bigrams,
+        ngrams=not args.no_ngrams,
+        cluster_bigrams=not args.no_cluster_bigrams and bool(clusters.table),
+    )
+    params = {
+        "c1": args.c1,
+        "c2": args.c2,
+        "max_iterations": args.iterations,
+        "feature.possible_transitions": True,
+        "feature.minfreq": args.min_freq,
+    }
+    print(f"settings: {settings.to_dict()}  params: {params}")
+    train, dev = split(sents, args.dev_fraction)
+    record: dict[str, Any] = {
+        "data": {
+            "train": "ANERcorp train.txt (CAMeL Lab split)",
+            "sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
+            "sentences": len(sents),
+            "tokens": sum(len(w) for w, _ in sents),
+            "dev": f"last {len(dev)} sentences ({sum(len(w) for w, _ in dev)} tokens)",
+        },
+        "settings": settings.to_dict(),
+        "segmentation": segmentation_sample(sents),
+        "params": params,
+        "scheme": args.scheme,
+        "clusters": args.clusters.name if clusters.table else None,
+        "gazetteer": args.gazetteer.name if gazetteer.size else None,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.skip_dev:
+            feat = Featurizer(clusters, gazetteer, settings)
+            path = Path(tmp) / "dev.crfsuite"
+            secs = fit(feat, train, params, path, args.scheme)
+            scores = as_record(score_spans(*predict(feat, dev, path)))
+            print_scores(f"dev ({len(dev)} sentences), trained on {len(train)} in {secs:.0f} s:", scores)
+            print(f"  model size {path.stat().st_size / 1e6:.1f} MB")
+            if args.save_dev:
+                shutil.copyfile(path, args.save_dev)
+                args.save_dev.with_suffix(".json").write_text(
+                    json.dumps(record, ensure_ascii=False, indent=2)
+                )
+            record["dev_scores"] = scores
+        if args.folds:
+            gold: list[set[tuple[int, int, str]]] = []
+            pred: list[set[tuple[int, int, str]]] = []
+            size = -(-len(sents) // args.folds)
+            for k in range(args.folds):
+                feat = Featurizer(clusters, gazetteer, settings)
+                path = Path(tmp) / f"fold{k}.crfsuite"
+                held = sents[k * size : (k + 1) * size]
+                fit(feat, sents[: k * size] + sents[(k + 1) * size :], params, path, args.scheme)
+                g, p = predict(feat, held, path)
+                gold += g
+                pred += p
+                print(f"  fold {k}: F1 {score_spans(g, p)['ALL'].f1:.4f}", flush=True)
+            cv = as_record(score_spans(gold, pred))
+            print_scores(f"{args.folds}-fold cross-validation over train.txt (pooled):", cv)
+            record["cv_scores"] = cv
+        if args.final:
+            feat = Featurizer(clusters, gazetteer, settings)
+            out = DATA / "model.crfsuite"
+            secs = fit(feat, sents, params, out, args.scheme)
+            print(
+                f"final model on all {len(sents)} sentences in {secs:.0f} s: {out} ({out.stat().st_size / 1e6:.1f} MB)"
+            )
+            if args.skip_dev:
+                old = DATA / "model.json"
+                if old.exists():
+                    record["dev_scores"] = json.loads(old.read_text(encoding="utf-8")).get("dev_scores")
+            (DATA / "model.json").write_text(
+                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+
+
+if __name__ == "__main__":
+    main()
