@@ -159,6 +159,16 @@ def test_spans_leave_out_proclitics(text: str, entity: str, typ: str) -> None:
     assert (entity, typ) in {(e.text, e.type) for e in doc.entities}
 
 
+def test_latin_names_come_from_the_knowledge_base_not_the_model() -> None:
+    doc = analyse("التقى Sergey Lavrov مع John Kerry في Geneva")
+    assert {(e.text, e.type) for e in doc.entities} == {
+        ("Sergey Lavrov", "PER"),
+        ("John Kerry", "PER"),
+        ("Geneva", "LOC"),
+    }
+    assert analyse("The weather was fine and the talks went on.").entities == ()
+
+
 def test_seed_article_gold_entities(seed_text: str, seed_gold: dict[str, Any]) -> None:
     doc = analyse(seed_text)
     found = {(match_form(e.text), e.type) for e in doc.entities}

@@ -23,9 +23,10 @@ def _default() -> NerStage:
 
 
 def _kb_names() -> list[Iterable[tuple[str, str]]]:
-    """People's names from the actor knowledge base, if this build has one.
+    """Names from the actor knowledge base, if this build has one.
 
-    Only people, with any leading title (``data/titles.tsv``) taken off, as the model's convention
+    The English names of all its entries (``John Kerry``, ``Geneva``: Latin-script names in Arabic
+    text, which ANERcorp hardly has), and the Arabic names of people, with any leading title (``data/titles.tsv``) taken off, as the model's convention
     leaves titles out; the knowledge base's names of places and bodies include descriptive forms
     (``الجيش اللبناني``, ``قطاع غزة``) that the convention leaves out or shortens, so adding them
     costs more than it finds (measured on the ANERcorp dev block).
@@ -38,6 +39,8 @@ def _kb_names() -> list[Iterable[tuple[str, str]]]:
     kb = KnowledgeBase.load()
     names: list[tuple[str, str]] = []
     for e in kb:
+        if e.name_en and e.name_en.isascii() and e.name_en[:1].isupper():
+            names.append((e.name_en, e.type))
         if e.kind != "person":
             continue
         for alias in e.aliases:

@@ -157,6 +157,11 @@ def strip_titles(name: str, titles: Sequence[tuple[str, ...]]) -> str:
     return " ".join(words)
 
 
+def _latin(words: Sequence[str]) -> bool:
+    """All words written in Latin letters or digits (``John Kerry``, ``F-16``)."""
+    return all(w.isascii() for w in words)
+
+
 def _entity_start(tok: Token) -> int:
     """Where an entity starting at ``tok`` begins: after proclitics و ف ب ك ل, keeping ال."""
     if tok.stem_start <= tok.start:
@@ -262,7 +267,9 @@ class NerStage:
                 found.append([])
                 continue
             labels = tagger.tag(x)
-            spans = decode(to_iob2(labels))
+            # ANERcorp has about a hundred Latin-script tokens: the model cannot read Latin text,
+            # so its spans there are dropped and Latin names come from the trusted names alone
+            spans = [sp for sp in decode(to_iob2(labels)) if not _latin(segs[i][sp[0] : sp[1]])]
             for s, e, _t in spans:
                 conf[(i, s, e)] = sum(tagger.marginal(labels[j], j) for j in range(s, e)) / (e - s)
             found.append(spans)
@@ -270,6 +277,8 @@ class NerStage:
         norms = [[i.norm for i in seg] for seg in infos]
 
         def plausible(i: int, s: int, e: int) -> bool:
+            if _latin(segs[i][s:e]):  # a Latin-script name: the model knows no Latin text
+                return True
             tagger.set(xseqs[i])
             p_entity: float = max(1.0 - tagger.marginal("O", j) for j in range(s, e))
             return p_entity >= MIN_ENTITY_PROB
