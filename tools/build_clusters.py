@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _DIGITS = re.compile(r"\d+")
 OFFSETS = (-2, -1, 1, 2)
+TOPIC_OFFSETS = (-5, -4, -3, -2, -1, 1, 2, 3, 4, 5)
 
 
 def read_articles(folder: Path) -> Iterator[str]:
@@ -104,6 +105,39 @@ def randomized_svd(
     return (q @ ub)[:, :dim], s[:dim]
 
 
+def embed(
+    ids: np.ndarray, unk: int, n_ctx: int, offsets: tuple[int, ...], *, positional: bool, dim: int, seed: int
+) -> np.ndarray:
+    """Unit-length PPMI-SVD vectors of the vocabulary from co-occurrences at ``offsets``, each
+    offset its own block of context columns when ``positional``, else one bag."""
+    rows_all, cols_all = [], []
+    for block, off in enumerate(offsets):
+        if off < 0:
+            tgt, ctx = ids[-off:], ids[:off]
+        else:
+            tgt, ctx = ids[:-off], ids[off:]
+        keep = (tgt < unk) & (ctx < n_ctx)
+        rows_all.append(tgt[keep])
+        cols_all.append(ctx[keep] + (block * n_ctx if positional else 0))
+    rows = np.concatenate(rows_all)
+    cols = np.concatenate(cols_all)
+    width = n_ctx * len(offsets) if positional else n_ctx
+    cooc = sparse.coo_matrix((np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(unk, width)).tocsr()
+    cooc.sum_duplicates()
+    total = cooc.sum()
+    row_sum = np.asarray(cooc.sum(axis=1)).ravel()
+    col_sum = np.asarray(cooc.sum(axis=0)).ravel() ** 0.75
+    col_p = col_sum / col_sum.sum()
+    coo = cooc.tocoo()
+    pmi = np.log((coo.data / total) / ((row_sum[coo.row] / total) * col_p[coo.col]))
+    keep = pmi > 0
+    ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=cooc.shape)
+    u, s = randomized_svd(ppmi, dim, seed)
+    vec: np.ndarray = u * np.sqrt(s)
+    vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-12
+    return vec
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -113,6 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--contexts", type=int, default=10_000)
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--ks", default="64,256,1024")
+    ap.add_argument("--topic-ks", default="", help="also topical clusters (bag of +-5 words), e.g. 256,1024")
     ap.add_argument("--iters", type=int, default=25)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
@@ -139,40 +174,23 @@ def main(argv: list[str] | None = None) -> None:
     )  # "\n" (unknown) ends each article, so no context crosses articles
     del docs
 
-    rows_all, cols_all = [], []
-    for block, off in enumerate(OFFSETS):
-        if off < 0:
-            tgt, ctx = ids[-off:], ids[:off]
-        else:
-            tgt, ctx = ids[:-off], ids[off:]
-        keep = (tgt < unk) & (ctx < n_ctx)
-        rows_all.append(tgt[keep])
-        cols_all.append(ctx[keep] + block * n_ctx)
-    rows = np.concatenate(rows_all)
-    cols = np.concatenate(cols_all)
-    cooc = sparse.coo_matrix(
-        (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(vocab), n_ctx * len(OFFSETS))
-    ).tocsr()
-    cooc.sum_duplicates()
-    print(f"co-occurrence {cooc.shape}, {cooc.nnz} non-zero ({time.time() - t0:.0f}s)")
-
-    total = cooc.sum()
-    row_sum = np.asarray(cooc.sum(axis=1)).ravel()
-    col_sum = np.asarray(cooc.sum(axis=0)).ravel() ** 0.75
-    col_p = col_sum / col_sum.sum()
-    coo = cooc.tocoo()
-    pmi = np.log((coo.data / total) / ((row_sum[coo.row] / total) * col_p[coo.col]))
-    keep = pmi > 0
-    ppmi = sparse.csr_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=cooc.shape)
-    u, s = randomized_svd(ppmi, args.dim, args.seed)
-    vec = u * np.sqrt(s)
-    vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-12
+    vec = embed(ids, unk, n_ctx, OFFSETS, positional=True, dim=args.dim, seed=args.seed)
     print(f"embeddings {vec.shape} ({time.time() - t0:.0f}s)")
+    topic_ks = [int(k) for k in args.topic_ks.split(",") if k]
+    labels = []
+    names: list[str] = []
+    if topic_ks:
+        tvec = embed(ids, unk, n_ctx, TOPIC_OFFSETS, positional=False, dim=args.dim, seed=args.seed)
+        for k in topic_ks:
+            labels.append(spherical_kmeans(tvec, k, args.seed + k + 1, args.iters))
+            names.append(f"t{k}")
+            print(f"topical k={k} done ({time.time() - t0:.0f}s)")
+        del tvec
 
     ks = [int(k) for k in args.ks.split(",")]
-    labels = []
     for k in ks:
         labels.append(spherical_kmeans(vec, k, args.seed + k, args.iters))
+        names.append(str(k))
         print(f"k={k} done ({time.time() - t0:.0f}s)")
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -185,7 +203,7 @@ def main(argv: list[str] | None = None) -> None:
             f"Built by tools/build_clusters.py\n"
         )
         out.write(header.encode("utf-8"))
-        out.write(("#ks\t" + "\t".join(str(k) for k in ks) + "\n").encode("utf-8"))
+        out.write(("#ks\t" + "\t".join(names) + "\n").encode("utf-8"))
         for i, w in enumerate(vocab):
             line = w + "\t" + "\t".join(str(int(lab[i])) for lab in labels) + "\n"
             out.write(line.encode("utf-8"))

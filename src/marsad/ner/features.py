@@ -212,7 +212,7 @@ class Featurizer:
         known = self.known
         if known is not None:
             own, m2, m1, p1, p2 = ([f for f in fs if f in known] for fs in (own, m2, m1, p1, p2))
-        mid = cl[len(cl) // 2] if cl else "-"
+        mid = (cl[-2] if len(cl) > 1 else cl[0]) if cl else "-"
         return WordInfo(own, m2, m1, p1, p2, norm, stem, key, gcands, mid)
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:

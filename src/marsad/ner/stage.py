@@ -3,8 +3,8 @@
 After tagging, two passes over the whole document:
 
 * *names*: a list of trusted names (``data/names.tsv`` and any extra sources, such as the actor
-  knowledge base) adds a name the model missed, or widens a model entity lying inside it
-  (``الخارجية الاميركية``, ``فيلق القدس``);
+  knowledge base) adds a name where the model found nothing (``الخارجية الاميركية``,
+  ``الحرس الثوري``) and completes a person's name the model found in part;
 * *propagation*: a name the model found once is found at its other mentions in the same document
   (``كيري`` tagged in one sentence is tagged in the next).
 
@@ -31,7 +31,17 @@ from marsad.ner.features import Clusters, FeatureSettings, Featurizer
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
 from marsad.text.normalize import match_form
 
-__all__ = ["NerStage", "Span", "apply_names", "decode", "propagate", "read_particles"]
+__all__ = [
+    "NerStage",
+    "Span",
+    "apply_names",
+    "decode",
+    "load_packaged",
+    "propagate",
+    "read_particles",
+    "read_titles",
+    "strip_titles",
+]
 
 Span = tuple[int, int, str]  # token start, token end (exclusive), type
 Particles = frozenset[tuple[str, str]]
@@ -200,7 +210,11 @@ _PUNCT = frozenset(("punct", "symbol"))
 
 
 class NerStage:
-    """``Document -> Document`` with ``entities`` set; load with :func:`marsad.ner.load_ner`."""
+    """``Document -> Document`` with ``entities`` set; load with :func:`marsad.ner.load_ner`.
+
+    Reads ``tokens`` and ``sentences`` (tokens outside every sentence, such as the header line,
+    are tagged line by line) and, when the structure stage has run, the header's source.
+    """
 
     name = "ner"
     requires: tuple[str, ...] = ("tokens", "sentences")
