@@ -1,4 +1,5 @@
-"""The SQLite store on real files: schema, batches as transactions, idempotence, integrity, events."""
+"""The store on real backends: a SQLite file and a PostgreSQL database (the ``location`` fixture runs
+each test on both): schema, batches as transactions, idempotence, integrity, events."""
 
 from __future__ import annotations
 
@@ -6,15 +7,19 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
+import uuid
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from marsad.ingest import Item
 from marsad.ingest.runner import prepare
 from marsad.store import Filters, Prepared, StoreError, open_store
+from marsad.store.postgres import is_postgres_url
 from marsad.store.schema import SCHEMA_VERSION
 
 STORY = (
@@ -52,9 +57,44 @@ def counts(store: Any) -> Any:
     return dataclasses.replace(store.stats(), size_bytes=0)
 
 
+def fresh_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server at ``server_url``; dropped afterwards."""
+    name = f"marsad_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a new store lives: a SQLite file, or a new database on the test session's PostgreSQL server."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "corpus.db")
+    else:
+        yield from fresh_database(request.getfixturevalue("pg_url"))
+
+
+def raw_sql(location: str, query: str) -> list[tuple[Any, ...]]:
+    """Run ``query`` on the store's database directly (to inspect or damage it)."""
+    if is_postgres_url(location):
+        with psycopg.connect(location, autocommit=True) as pg:
+            cur = pg.execute(query)
+            return cur.fetchall() if cur.description else []
+    conn = sqlite3.connect(location)
+    try:
+        with conn:
+            return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    with open_store(tmp_path / "corpus.db") as s:
+def store(location: str) -> Any:
+    with open_store(location) as s:
         yield s
 
 
@@ -71,9 +111,9 @@ def test_new_store_has_the_schema_and_reopens(tmp_path: Path) -> None:
         assert s.check() == []
 
 
-@pytest.mark.parametrize("bad", ["postgresql://u@h/db", "mysql://h/db"])
+@pytest.mark.parametrize("bad", ["mysql://h/db", "ftp://h/db"])
 def test_unsupported_urls_are_clear_errors(bad: str) -> None:
-    with pytest.raises(StoreError, match="SQLite file path"):
+    with pytest.raises(StoreError, match="SQLite file path or a postgresql:// URL"):
         open_store(bad)
 
 
@@ -104,7 +144,7 @@ def test_a_failing_batch_leaves_the_store_as_it_was(store: Any) -> None:
     store.add([prepared(OTHER)])
     before = counts(store)
     dup_entity = [{"id": "e1", "text": "x", "start": 0, "end": 1, "type": "PER"}] * 2  # same id twice: PK clash
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
         store.add([prepared(STORY), prepared(STORY + " وأضاف", entities=dup_entity)])
     assert counts(store) == before
     assert store.search("الجبير") == []
@@ -136,15 +176,11 @@ def test_exact_and_near_duplicates_join_the_first_article(store: Any) -> None:
     assert (s.canonical, s.exact_duplicates, s.near_duplicates) == (2, 1, 1)
 
 
-def test_check_finds_a_broken_duplicate_group(tmp_path: Path) -> None:
-    db = tmp_path / "c.db"
-    with open_store(db) as s:
+def test_check_finds_a_broken_duplicate_group(location: str) -> None:
+    with open_store(location) as s:
         s.add([prepared(STORY), prepared(OTHER)])
-    conn = sqlite3.connect(db)
-    conn.execute("UPDATE articles SET canonical_id = 99 WHERE id = 2")
-    conn.commit()
-    conn.close()
-    with open_store(db) as s:
+    raw_sql(location, "UPDATE articles SET canonical_id = 99 WHERE id = 2")
+    with open_store(location) as s:
         assert any("dedup" in p for p in s.check())
 
 
@@ -181,12 +217,9 @@ def test_actor_filter_treats_like_wildcards_literally(store: Any) -> None:
     assert list(store.events(Filters(actor="_AU"))) == []
 
 
-def test_stored_analysis_is_compressed_json_without_the_text(tmp_path: Path) -> None:
-    db = tmp_path / "c.db"
-    with open_store(db) as s:
+def test_stored_analysis_is_compressed_json_without_the_text(location: str) -> None:
+    with open_store(location) as s:
         s.add([prepared(STORY)])
-    conn = sqlite3.connect(db)
-    (analysis,) = conn.execute("SELECT analysis FROM articles").fetchone()
-    conn.close()
+    ((analysis,),) = raw_sql(location, "SELECT analysis FROM articles")
     record = json.loads(zlib.decompress(analysis))
     assert record["schema"] == "marsad.analysis/1" and "text" not in record

@@ -5,7 +5,7 @@
 ...     hits = store.search("وزير الخارجية", filters=Filters(source="okaz"))
 
 ``open_store()`` with no argument uses ``$MARSAD_DB``, else ``marsad.db`` in the user's data
-directory.  Only SQLite files are supported today; every backend implements :class:`Store`.
+directory.  A SQLite file or a PostgreSQL database; every backend implements :class:`Store`.
 """
 
 from __future__ import annotations
@@ -51,17 +51,19 @@ def default_location() -> str:
 
 
 def open_store(location: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating if needed) the store at ``location``: a SQLite file path or ``sqlite:///path``."""
+    """Open (creating if needed) the store at ``location``: a SQLite file path, ``sqlite:///path``, or
+    ``postgresql://user:password@host:port/dbname`` (an existing database; see docs/scaling.md)."""
+    from marsad.store.postgres import is_postgres_url
+
     loc = str(location) if location is not None else default_location()
-    if loc.startswith(("postgresql://", "postgres://")):
-        raise StoreError(
-            f"{loc.split('@')[-1]}: PostgreSQL stores are not supported by this version of marsad; "
-            "use a SQLite file path"
-        )
+    if is_postgres_url(loc):
+        from marsad.store.postgres import PostgresStore
+
+        return PostgresStore(loc)
     if loc.startswith("sqlite:///"):
         loc = loc[len("sqlite:///") :]
     elif "://" in loc:
-        raise StoreError(f"{loc}: unknown store URL; give a SQLite file path")
+        raise StoreError(f"{loc}: unknown store URL; give a SQLite file path or a postgresql:// URL")
     from marsad.store.sqlite import SQLiteStore
 
     return SQLiteStore(loc)

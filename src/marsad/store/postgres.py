@@ -1,0 +1,503 @@
+"""The PostgreSQL store: the same store as :mod:`marsad.store.sqlite`, in a shared server.
+
+``open_store("postgresql://user@host/dbname")`` (or ``$MARSAD_DB``) opens it; the database must exist
+and the tables are created by the numbered migrations of :mod:`marsad.store.pg_schema`.
+
+Writing follows the SQLite store's discipline, for any number of ingest processes at once: each
+batch is one transaction that first takes a per-database advisory lock (one writer at a time, so
+article ids, duplicate groups and the single canonical article of each text are decided in one
+order), inserts articles keyed by the hash of their input with ``ON CONFLICT (key) DO NOTHING``, and
+writes the search vector (:mod:`marsad.store.pg_search`) with its article.  A crash or a lost
+connection rolls the batch back; running the ingest again adds exactly what is missing.  Analysis
+happens outside the lock, in the ingest workers, so writers wait only for each other's inserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from marsad.store import analyzer, dedup, pg_search, records
+from marsad.store.base import (
+    Added,
+    EventRow,
+    Filters,
+    Hit,
+    Prepared,
+    Store,
+    StoredArticle,
+    StoreError,
+    StoreStats,
+)
+from marsad.store.pg_schema import LOCK_WRITE, SchemaMismatch, migrate
+from marsad.store.search import parse_query, snippet
+from marsad.text.normalize import match_form
+
+__all__ = ["PostgresStore", "is_postgres_url", "redact"]
+
+_ARTICLE_COLS = (
+    "id, key, text_hash, canonical_id, dup_kind, similarity, ext_id, title, source, url, published, "
+    "language, origin, text, analysis, error, pipeline, ingested_at, search"
+)
+_TABLES = ("articles", "entities", "quotes", "events", "minhash", "lsh", "meta", "marsad_schema")
+_REINDEX_BATCH = 1000
+
+
+_URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+
+
+def is_postgres_url(location: str) -> bool:
+    """Whether ``location`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
+    return bool(_URL.match(location))
+
+
+def redact(url: str) -> str:
+    """``url`` without its password (for messages)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "postgresql://..."
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _pack(record: dict[str, Any]) -> bytes:
+    """An analysis record as stored (as in the SQLite store): compact JSON, zlib-compressed."""
+    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
+
+
+def _unpack(value: bytes) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(zlib.decompress(value).decode("utf-8"))
+    return record
+
+
+def _like_prefix(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _nul_free(p: Prepared) -> None:
+    for name in ("text", "title", "source", "url", "origin", "ext_id", "error"):
+        value = getattr(p, name)
+        if isinstance(value, str) and "\x00" in value:
+            raise StoreError(
+                f"{p.origin}: its {name} contains NUL characters, which PostgreSQL cannot store; "
+                "remove them from the input (nothing of this batch was stored)"
+            )
+
+
+class PostgresStore(Store):
+    """A store in a PostgreSQL database (``postgresql://user:password@host:port/dbname``)."""
+
+    def __init__(self, url: str, *, connect_timeout: float = 10.0) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            raise StoreError(
+                "PostgreSQL stores need psycopg 3: pip install 'marsad[postgres]' (or give a SQLite file path)"
+            ) from None
+        self._psycopg = psycopg
+        self.location = redact(url)
+        try:
+            self._conn: Any = psycopg.connect(
+                url, autocommit=True, connect_timeout=max(1, round(connect_timeout))
+            )
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"{self.location}: cannot connect to the PostgreSQL server ({_one_line(exc)}); check that it "
+                "runs, that the database exists (createdb) and the URL's user and password"
+            ) from None
+        try:
+            migrate(self._conn)
+            self._check_analyzer()
+        except SchemaMismatch as exc:
+            self._conn.close()
+            raise StoreError(f"{self.location}: {exc}") from None
+        except psycopg.Error as exc:
+            self._conn.close()
+            raise StoreError(f"{self.location}: cannot open the store ({_one_line(exc)})") from None
+
+    # -- transactions ------------------------------------------------------------------------
+    @contextmanager
+    def _writing(self) -> Iterator[Any]:
+        """One write transaction holding the store's writer lock; a lost connection is a StoreError."""
+        psycopg = self._psycopg
+        try:
+            with self._conn.transaction():
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_WRITE,))
+                yield self._conn
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise StoreError(
+                f"{self.location}: lost the PostgreSQL server ({_one_line(exc)}); this batch was not stored, "
+                "the ones before it are kept: run the same command again to go on"
+            ) from None
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _check_analyzer(self) -> None:
+        """Recompute the search vectors when they come from another version of the search analyser."""
+        if self._meta("analyzer") != analyzer.VERSION:
+            self.reindex()
+
+    # -- writing ---------------------------------------------------------------------------
+    def existing(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        if not keys:
+            return set()
+        return {r[0] for r in self._conn.execute("SELECT key FROM articles WHERE key = ANY(%s)", (keys,))}
+
+    def _near(self, sig: bytes, text: str) -> tuple[int, float] | None:
+        """(canonical id, similarity) of the most similar stored article at or above the threshold."""
+        conn = self._conn
+        bands, bucket_ids = zip(*dedup.buckets(sig))
+        cands = sorted(
+            r[0]
+            for r in conn.execute(
+                "SELECT DISTINCT l.article_id FROM lsh l "
+                "JOIN unnest(%s::int[], %s::bigint[]) AS b(band, bucket) ON l.band = b.band AND l.bucket = b.bucket",
+                (list(bands), list(bucket_ids)),
+            )
+        )
+        if not cands:
+            return None
+        sigs: dict[int, bytes] = dict(
+            conn.execute("SELECT article_id, signature FROM minhash WHERE article_id = ANY(%s)", (cands,))
+        )
+        estimates = {aid: dedup.similarity(sig, bytes(sigs[aid])) for aid in cands}
+        # As the SQLite store: candidates in id order; a plausible estimate below SURE is verified.
+        unsure = [aid for aid in cands if dedup.PLAUSIBLE <= estimates[aid] < dedup.SURE]
+        texts: dict[int, str] = (
+            dict(conn.execute("SELECT id, text FROM articles WHERE id = ANY(%s)", (unsure,)))
+            if unsure
+            else {}
+        )
+        mine = dedup.shingles(text) if unsure else set()
+        best: tuple[float, int] | None = None
+        for aid in cands:
+            sim = estimates[aid]
+            if sim < dedup.PLAUSIBLE:
+                continue
+            if sim < dedup.SURE:
+                sim = dedup.jaccard(mine, dedup.shingles(texts[aid]))
+            if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
+                best = (sim, aid)
+        if best is None:
+            return None
+        (canonical,) = conn.execute("SELECT canonical_id FROM articles WHERE id = %s", (best[1],)).fetchone()
+        return int(canonical), round(best[0], 4)
+
+    def _search_vector(self, p: Prepared) -> str:
+        if p.words is not None and p.stems is not None and p.analyzer == analyzer.VERSION:
+            return pg_search.tsvector(p.words, p.stems)
+        return pg_search.tsvector(*analyzer.index_fields(p.text))
+
+    def add(self, batch: Sequence[Prepared]) -> list[Added]:
+        if not batch:
+            return []
+        for p in batch:
+            _nul_free(p)
+        out: list[Added] = []
+        entities: list[tuple[Any, ...]] = []
+        quotes: list[tuple[Any, ...]] = []
+        events: list[tuple[Any, ...]] = []
+        now = dt.datetime.now(dt.UTC)
+        with self._writing() as conn:
+            done: dict[str, Added] = {
+                r[0]: Added(r[0], int(r[1]), "exists", int(r[2]), r[3], r[4])
+                for r in conn.execute(
+                    "SELECT key, id, canonical_id, dup_kind, similarity FROM articles WHERE key = ANY(%s)",
+                    ([p.key for p in batch],),
+                )
+            }
+            by_hash: dict[str, int] = {
+                r[0]: int(r[1])
+                for r in conn.execute(
+                    "SELECT DISTINCT ON (text_hash) text_hash, canonical_id FROM articles "
+                    "WHERE text_hash = ANY(%s) ORDER BY text_hash, id",
+                    ([p.text_hash for p in batch if p.signature is not None],),
+                )
+            }
+            (next_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
+            for p in batch:
+                seen = done.get(p.key)
+                if seen is not None:
+                    out.append(
+                        Added(p.key, seen.id, "exists", seen.canonical_id, seen.dup_kind, seen.similarity)
+                    )
+                    continue
+                aid, next_id = next_id, next_id + 1
+                canonical, kind, sim = aid, None, None
+                if p.signature is not None:
+                    same = by_hash.get(p.text_hash)
+                    if same is not None:
+                        canonical, kind, sim = same, "exact", 1.0
+                    else:
+                        near = self._near(p.signature, p.text)
+                        if near is not None:
+                            canonical, kind, sim = near[0], "near", near[1]
+                    by_hash.setdefault(p.text_hash, canonical)
+                record = dict(p.record) if p.record is not None else None
+                if record is not None:
+                    record.pop("text", None)
+                inserted = conn.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLS}) VALUES "
+                    f"({', '.join(['%s'] * 18)}, %s::tsvector) ON CONFLICT (key) DO NOTHING RETURNING id",
+                    (
+                        aid, p.key, p.text_hash, canonical, kind, sim, p.ext_id, p.title, p.source, p.url,
+                        p.published, p.language, p.origin, p.text,
+                        _pack(record) if record is not None else None,
+                        p.error, p.pipeline, now, self._search_vector(p),
+                    ),
+                ).fetchone()  # fmt: skip
+                if inserted is None:  # cannot happen under the writer lock; never store twice regardless
+                    raise StoreError(
+                        f"{self.location}: article {p.origin} was stored by another writer meanwhile"
+                    )
+                if p.signature is not None:
+                    conn.execute(
+                        "INSERT INTO minhash (article_id, signature) VALUES (%s, %s)", (aid, p.signature)
+                    )
+                    bands, bucket_ids = zip(*dedup.buckets(p.signature))
+                    conn.execute(
+                        "INSERT INTO lsh (band, bucket, article_id) SELECT b, h, %s FROM unnest(%s::int[], %s::bigint[]) AS t(b, h)",
+                        (aid, list(bands), list(bucket_ids)),
+                    )
+                if record is not None:
+                    entities += records.entity_rows(aid, record)
+                    quotes += records.quote_rows(aid, record)
+                    events += records.event_rows(aid, record)
+                added = Added(p.key, aid, "new", canonical, kind, sim)
+                done[p.key] = added
+                out.append(added)
+            self._insert_analysis(conn, entities, quotes, events)
+        return out
+
+    @staticmethod
+    def _insert_analysis(
+        conn: Any,
+        entities: list[tuple[Any, ...]],
+        quotes: list[tuple[Any, ...]],
+        events: list[tuple[Any, ...]],
+    ) -> None:
+        with conn.cursor() as cur:
+            if entities:
+                cur.executemany(
+                    'INSERT INTO entities (article_id, eid, start, "end", text, norm, type, kb, name_en, actor, country) '
+                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    entities,
+                )
+            if quotes:
+                cur.executemany(
+                    'INSERT INTO quotes (article_id, qid, start, "end", text, direct, cue, speaker_text, speaker_entity, '
+                    "speaker_kb, speaker_name_en) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    quotes,
+                )
+            if events:
+                cols = records.EVENT_COLUMNS
+                cur.executemany(
+                    f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})", events
+                )
+
+    def reindex(self) -> int:
+        """Recompute every article's search vector from its text (batch by batch, each a transaction;
+        the analyser version is recorded last, so an interrupted reindex is redone on the next open)."""
+        last, n = 0, 0
+        while True:
+            with self._writing() as conn:
+                rows = conn.execute(
+                    "SELECT id, text FROM articles WHERE id > %s ORDER BY id LIMIT %s", (last, _REINDEX_BATCH)
+                ).fetchall()
+                if not rows:
+                    conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('analyzer', %s) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        (analyzer.VERSION,),
+                    )
+                    return n
+                ids = [int(r[0]) for r in rows]
+                vectors = [pg_search.tsvector(*analyzer.index_fields(r[1])) for r in rows]
+                conn.execute(
+                    "UPDATE articles a SET search = v.search::tsvector "
+                    "FROM unnest(%s::bigint[], %s::text[]) AS v(id, search) WHERE a.id = v.id",
+                    (ids, vectors),
+                )
+            last, n = ids[-1], n + len(ids)
+
+    # -- reading ---------------------------------------------------------------------------
+    def article(self, article_id: int) -> StoredArticle | None:
+        row = self._conn.execute(
+            "SELECT id, key, title, source, url, published, language, origin, text, canonical_id, dup_kind, "
+            "analysis, error FROM articles WHERE id = %s",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        record = _unpack(row[11]) if row[11] is not None else None
+        if record is not None:
+            record = {"schema": record.get("schema"), "id": record.get("id"), "text": row[8], **record}
+        return StoredArticle(
+            id=row[0], key=row[1], title=row[2], source=row[3], url=row[4], published=row[5], language=row[6],
+            origin=row[7], text=row[8], canonical_id=row[9], dup_kind=row[10], record=record, error=row[12],
+        )  # fmt: skip
+
+    def _filter_sql(self, f: Filters, *, alias: str = "a") -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        args: list[Any] = []
+        if f.date_from:
+            where.append(f"{alias}.published >= %s")
+            args.append(f.date_from)
+        if f.date_to:
+            where.append(f"{alias}.published <= %s")
+            args.append(f.date_to)
+        if f.source:
+            where.append(f"{alias}.source = %s")
+            args.append(f.source)
+        if f.entity:
+            where.append(
+                f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = {alias}.id AND (e.kb = %s OR e.norm = %s))"
+            )
+            args += [f.entity, match_form(f.entity)]
+        if f.event_type:
+            where.append(f"EXISTS (SELECT 1 FROM events v WHERE v.article_id = {alias}.id AND v.type = %s)")
+            args.append(f.event_type.upper())
+        if f.actor:
+            like = _like_prefix(f.actor.upper())
+            where.append(
+                f"(EXISTS (SELECT 1 FROM events v WHERE v.article_id = {alias}.id AND "
+                "(v.source_actor LIKE %s OR v.target_actor LIKE %s)) OR "
+                f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = {alias}.id AND e.actor LIKE %s))"
+            )
+            args += [like, like, like]
+        return where, args
+
+    def search(
+        self, query: str, *, filters: Filters | None = None, limit: int = 10, snippets: bool = True
+    ) -> list[Hit]:
+        q = parse_query(query)
+        if q.empty or limit <= 0:
+            return []
+        tsq = pg_search.tsquery(q)
+        where, args = self._filter_sql(filters or Filters())
+        text_col = "a.text" if snippets else "NULL"
+        rows = self._conn.execute(
+            "SELECT a.id, ts_rank(%s::float4[], a.search, %s::tsquery, %s) AS score, a.title, a.source, "
+            f"a.published, a.url, a.canonical_id, {text_col} FROM articles a "
+            f"WHERE {' AND '.join(['a.search @@ %s::tsquery', *where])} ORDER BY score DESC, a.id LIMIT %s",
+            [list(pg_search.RANK_WEIGHTS), tsq, pg_search.RANK_NORMALIZATION, tsq, *args, limit],
+        ).fetchall()
+        hits = []
+        for r in rows:
+            snip, spans = snippet(r[7], q) if snippets else ("", ())
+            hits.append(Hit(int(r[0]), float(r[1]), r[2], r[3], r[4], r[5], int(r[6]), snip, spans))
+        return hits
+
+    def events(self, filters: Filters | None = None) -> Iterator[EventRow]:
+        f = filters or Filters()
+        where: list[str] = []
+        args: list[Any] = []
+        if f.date_from:
+            where.append("coalesce(v.date, to_char(a.published, 'YYYY-MM-DD')) >= %s")
+            args.append(f.date_from.isoformat())
+        if f.date_to:
+            where.append("coalesce(v.date, to_char(a.published, 'YYYY-MM-DD')) <= %s")
+            args.append(f.date_to.isoformat())
+        if f.source:
+            where.append("a.canonical_id IN (SELECT canonical_id FROM articles WHERE source = %s)")
+            args.append(f.source)
+        if f.event_type:
+            where.append("v.type = %s")
+            args.append(f.event_type.upper())
+        if f.actor:
+            like = _like_prefix(f.actor.upper())
+            where.append("(v.source_actor LIKE %s OR v.target_actor LIKE %s)")
+            args += [like, like]
+        if f.entity:
+            norm = match_form(f.entity)
+            where.append("(v.source_kb = %s OR v.target_kb = %s OR v.source_norm = %s OR v.target_norm = %s)")
+            args += [f.entity, f.entity, norm, norm]
+        cols = ", ".join(f"v.{c}" for c in records.EVENT_COLUMNS)
+        sql = (
+            f"SELECT {cols}, a.canonical_id, a.source, a.url, a.published, "
+            "substr(a.text, v.evidence_start + 1, v.evidence_end - v.evidence_start) "
+            f"FROM events v JOIN articles a ON a.id = v.article_id WHERE {' AND '.join(where) or 'true'} "
+            "ORDER BY a.canonical_id, v.article_id, v.seq"
+        )
+        n = len(records.EVENT_COLUMNS)
+        with self._conn.transaction(), self._conn.cursor(name="marsad_events") as cur:
+            cur.itersize = 2000
+            cur.execute(sql, args)
+            for row in cur:
+                ev = dict(zip(records.EVENT_COLUMNS, row[:n]))
+                ev["evidence"] = row[n + 4]
+                yield EventRow(
+                    article_id=ev["article_id"], canonical_id=row[n], article_source=row[n + 1], url=row[n + 2],
+                    published=row[n + 3], seq=ev["seq"], event=ev,
+                )  # fmt: skip
+
+    def stats(self) -> StoreStats:
+        c = self._conn
+
+        def one(sql: str) -> int:
+            return int(c.execute(sql).fetchone()[0])
+
+        langs = {
+            str(k): int(v) for k, v in c.execute("SELECT language, count(*) FROM articles GROUP BY language")
+        }
+        (size,) = c.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(to_regclass(t))), 0) FROM unnest(%s::text[]) t",
+            (list(_TABLES),),
+        ).fetchone()
+        return StoreStats(
+            articles=one("SELECT count(*) FROM articles"),
+            canonical=one("SELECT count(*) FROM articles WHERE canonical_id = id"),
+            exact_duplicates=one("SELECT count(*) FROM articles WHERE dup_kind = 'exact'"),
+            near_duplicates=one("SELECT count(*) FROM articles WHERE dup_kind = 'near'"),
+            entities=one("SELECT count(*) FROM entities"),
+            quotes=one("SELECT count(*) FROM quotes"),
+            events=one("SELECT count(*) FROM events"),
+            failed_analyses=one("SELECT count(*) FROM articles WHERE error IS NOT NULL"),
+            languages=langs,
+            size_bytes=int(size),
+        )
+
+    def check(self) -> list[str]:
+        c = self._conn
+        problems: list[str] = []
+        (bad,) = c.execute(
+            "SELECT count(*) FROM articles a LEFT JOIN articles k ON k.id = a.canonical_id "
+            "WHERE k.id IS NULL OR k.canonical_id != k.id OR (a.canonical_id = a.id) != (a.dup_kind IS NULL)"
+        ).fetchone()
+        if bad:
+            problems.append(f"dedup: {bad} articles point at a missing or non-canonical article")
+        (dup_keys,) = c.execute("SELECT count(*) - count(DISTINCT key) FROM articles").fetchone()
+        if dup_keys:
+            problems.append(f"{dup_keys} articles stored twice")
+        (split,) = c.execute(
+            "SELECT count(*) FROM (SELECT text_hash FROM articles a WHERE EXISTS "
+            "(SELECT 1 FROM minhash m WHERE m.article_id = a.id) "
+            "GROUP BY text_hash HAVING count(DISTINCT canonical_id) > 1) s"
+        ).fetchone()
+        if split:
+            problems.append(f"dedup: {split} texts stored in more than one duplicate group")
+        version = self._meta("analyzer")
+        if version != analyzer.VERSION:
+            problems.append(
+                f"search vectors come from analyser {version}, not {analyzer.VERSION}: run reindex"
+            )
+        return problems
+
+    def close(self) -> None:
+        self._conn.close()
