@@ -9,17 +9,20 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+import test_store
 from test_store import OTHER, STORY, _event, prepared
 
 from marsad.export import CSV_COLUMNS, aggregate, export_events
 from marsad.store import Filters, open_store
 
+location = test_store.location  # the fixture: each test runs on SQLite and on PostgreSQL
+
 COPY = STORY.replace("اليوم", "أمس") + " وأضاف البيان أن الاتصال جاء بمبادرة أمريكية."
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    with open_store(tmp_path / "e.db") as s:
+def store(location: str) -> Any:
+    with open_store(location) as s:
         s.add(
             [
                 prepared(STORY, source="okaz", events=[_event("v1", "CONSULT", "SAUGOV", "USAGOV")]),

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
+import test_store
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_store import OTHER, STORY, _event, prepared
 
 from marsad.store import Filters, analyzer, open_store
 from marsad.store.search import parse_query, snippet
+
+location = test_store.location  # the fixture: each test runs on SQLite and on PostgreSQL
 
 THIRD = (
     "قال المتحدث باسم التحالف إن المسلمين في اليمن يعانون من نقص الغذاء والدواء، وإن طائرات الإغاثة "
@@ -50,8 +52,8 @@ def test_term_offsets_point_into_the_original_text() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Any:
-    with open_store(tmp_path / "s.db") as s:
+def store(location: str) -> Any:
+    with open_store(location) as s:
         s.add(
             [
                 prepared(STORY, title="الجبير وكيري", source="okaz", published=dt.date(2015, 7, 20),
