@@ -11,7 +11,7 @@ The MinHash signature (datasketch) finds candidates without comparing every pair
 :data:`ROWS` signature values in :data:`BANDS` bands (a pair at the threshold becomes a candidate
 with probability 1 - (1 - 0.42^3)^42 ≈ 0.96); a candidate whose estimated similarity is plausible is
 then verified with the exact Jaccard similarity of the two texts, since an estimate from 128 values
-is off by up to ±0.1.  Signatures and buckets are plain values, so any store backend can keep them
+is off by up to ±0.1 (above :data:`SURE` the estimate is enough).  Signatures and buckets are plain values, so any store backend can keep them
 in tables.  Texts shorter than :data:`MIN_WORDS` words are never grouped (empty bodies and one-line
 notices are not copies of each other).
 """
@@ -45,6 +45,7 @@ __all__ = [
 
 THRESHOLD = 0.42
 PLAUSIBLE = 0.25  # estimated similarity below which a candidate is not verified
+SURE = 0.6  # estimated similarity above which a candidate is a copy without verification
 MIN_WORDS = 20
 SHINGLE = 3
 NUM_PERM = 128

@@ -147,12 +147,14 @@ class SQLiteStore(Store):
         mine: set[int] | None = None
         for aid in sorted(cands):
             (other,) = self._conn.execute("SELECT signature FROM minhash WHERE article_id = ?", (aid,)).fetchone()
-            if dedup.similarity(sig, other) < dedup.PLAUSIBLE:
+            sim = dedup.similarity(sig, other)
+            if sim < dedup.PLAUSIBLE:
                 continue
-            if mine is None:
-                mine = dedup.shingles(text)
-            (other_text,) = self._conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
-            sim = dedup.jaccard(mine, dedup.shingles(other_text))
+            if sim < dedup.SURE:
+                if mine is None:
+                    mine = dedup.shingles(text)
+                (other_text,) = self._conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
+                sim = dedup.jaccard(mine, dedup.shingles(other_text))
             if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
                 best = (sim, aid)
         if best is None:
