@@ -17,7 +17,10 @@ __all__ = ["register"]
 
 
 def register(sub: Any) -> None:
-    db_help = "the store: a SQLite file (default: $MARSAD_DB, else marsad.db in the user data directory)"
+    db_help = (
+        "the store: a SQLite file or a postgresql://USER@HOST/DBNAME URL "
+        "(default: $MARSAD_DB, else marsad.db in the user data directory)"
+    )
 
     p = sub.add_parser(
         "ingest",
@@ -27,6 +30,12 @@ def register(sub: Any) -> None:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder, or http(s) URL of a feed or page")
     p.add_argument("--db", help=db_help)
     p.add_argument("--workers", type=int, help="analysis worker processes (default: all cores)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="analyse on the Dask cluster of this scheduler, e.g. tcp://HOST:8786 (default: "
+        "$DASK_SCHEDULER_ADDRESS, unless --workers is given)",
+    )
     p.add_argument("--encoding", help="encoding of the input files when it cannot be detected (e.g. windows-1256)")
     p.add_argument("--batch-size", type=int, default=32, help="articles per transaction (default 32)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a URL (default 30)")
@@ -107,17 +116,30 @@ def _ingest(args: argparse.Namespace) -> int:
             codecs.lookup(args.encoding)
         except LookupError:
             raise CliError(f"--encoding {args.encoding}: unknown encoding (try utf-8 or windows-1256)") from None
+    if args.scheduler and args.workers is not None:
+        raise CliError("--workers is for local analysis; with --scheduler the cluster's workers analyse")
+    # an explicit --workers means local analysis, whatever $DASK_SCHEDULER_ADDRESS says
+    scheduler = args.scheduler or (None if args.workers else os.environ.get("DASK_SCHEDULER_ADDRESS"))
+    from ..store import StoreError
+
+    expected: tuple[type[Exception], ...] = (StoreError,)
+    if scheduler:
+        from ..ingest.dask_runner import ClusterError
+
+        expected = (StoreError, ClusterError)
     with _open(args.db, must_exist=False) as store:
         try:
             summary = ingest(
                 args.sources, store, workers=args.workers, batch_size=args.batch_size, encoding=args.encoding,
-                timeout=args.timeout, progress=not args.quiet and sys.stderr.isatty(),
+                timeout=args.timeout, progress=not args.quiet and sys.stderr.isatty(), scheduler=scheduler,
             )  # fmt: skip
         except sqlite3.OperationalError as exc:
             raise CliError(
                 f"{store.location}: {exc}; the batches stored before this one are kept, and running the same "
                 "command again goes on from there (if the store is locked, wait for the other ingest to finish)"
             ) from None
+        except expected as exc:
+            raise CliError(str(exc)) from None
         stats = store.stats()
         for line in summary.lines():
             print(line)

@@ -78,11 +78,20 @@ def ingest(
     progress: bool = False,
     runner: Runner | None = None,
     batch_fn: BatchFn = prepare,
+    scheduler: str | None = None,
 ) -> Summary:
-    """Read ``sources`` (files, folders, URLs) into ``store``; returns the run's :class:`Summary`."""
+    """Read ``sources`` (files, folders, URLs) into ``store``; returns the run's :class:`Summary`.
+
+    The analysis runs on ``runner`` if given, else on the Dask cluster at ``scheduler``
+    (``tcp://host:8786``, see :mod:`marsad.ingest.dask_runner`) if given, else in ``workers`` local
+    processes."""
     summary = Summary()
     started = time.perf_counter()
     own_runner = runner is None
+    if runner is None and scheduler:
+        from marsad.ingest.dask_runner import DaskRunner
+
+        runner = DaskRunner(scheduler)
     run: Runner = runner if runner is not None else LocalRunner(workers)
     if isinstance(run, LocalRunner):
         run.start()  # fork the workers before the store opens its index writer
