@@ -11,9 +11,11 @@ Method (deterministic, fixed seed, numpy/scipy only):
 3. Positive PMI with context-distribution smoothing (alpha 0.75), then a seeded randomised SVD
    to ``--dim`` dimensions (U·sqrt(S)), rows L2-normalised.
 4. Spherical k-means with ``--ks`` cluster counts (coarse to fine), seeded initialisation.
+5. The same again with a bag of the words at -5..+5 (no word order): *topical* clusters
+   (``--topic-ks``), which tell a football club from the city it is named after.
 
-Output: a gzipped TSV ``word<TAB>c_k1<TAB>c_k2...`` with a ``#`` header recording the
-settings.
+Output: a gzipped TSV ``word<TAB>t_k1...<TAB>c_k1<TAB>c_k2...`` (topical columns first, named
+``t256``...) with a ``#`` header recording the settings and a ``#ks`` line naming the columns.
 The clusters are derived from SaudiNewsNet (CC BY-NC-SA 4.0); see ``src/marsad/ner/MODEL_CARD.md``.
 """
 
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--contexts", type=int, default=10_000)
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--ks", default="64,256,1024")
-    ap.add_argument("--topic-ks", default="", help="also topical clusters (bag of +-5 words), e.g. 256,1024")
+    ap.add_argument("--topic-ks", default="256,1024", help="topical clusters (bag of +-5 words); '' for none")
     ap.add_argument("--iters", type=int, default=25)
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
