@@ -136,3 +136,20 @@ def test_entry_point_runs() -> None:
     )
     assert proc.returncode == 0, proc.stderr.decode()
     assert json.loads(proc.stdout)["dateline"]["place"] == "واشنطن"
+
+
+def test_demo_ingests_the_samples_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "demo.db")
+    samples = str(Path(__file__).resolve().parent.parent / "samples")
+    rc, out, err = run(["demo", "--samples", samples, "--db", db, "--top", "3"], capsys)
+    assert rc == 0, err
+    assert "101 new" in out
+    assert "== search" in out and "== the 3 most reported events ==" in out
+    rc, out, err = run(["demo", "--samples", samples, "--db", db, "--top", "3"], capsys)
+    assert rc == 0, err
+    assert "0 new, 101 already stored" in out
+
+
+def test_demo_without_samples_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = run(["demo", "--samples", str(tmp_path / "nowhere"), "--db", str(tmp_path / "x.db")], capsys)
+    assert rc == 2 and "--samples" in err and "Traceback" not in err
