@@ -32,27 +32,28 @@ _MAX_POSITION = 16383  # PostgreSQL's limits: positions above are stored as this
 _MAX_POSITIONS = 256  # positions kept per lexeme
 
 
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
-
 def tsvector(words: str, stems: str) -> str:
     """The ``tsvector`` literal of a text's search terms (the two space-separated columns of
     :func:`~marsad.store.analyzer.index_fields`)."""
     positions: dict[str, list[int]] = defaultdict(list)
-    for i, (word, stem) in enumerate(zip(words.split(), stems.split()), 1):
-        pos = min(i, _MAX_POSITION)
-        for lexeme in (stem, WORD_PREFIX + word):
-            kept = positions[lexeme]
-            if len(kept) < _MAX_POSITIONS and (not kept or kept[-1] != pos):
-                kept.append(pos)
-    return " ".join(
-        f"{_quote(lexeme)}:{','.join(f'{p}{_label(lexeme)}' for p in ps)}" for lexeme, ps in positions.items()
-    )
+    for i, stem in enumerate(stems.split(), 1):
+        positions[stem].append(i)
+    for i, word in enumerate(words.split(), 1):
+        positions[WORD_PREFIX + word].append(i)
+    parts = []
+    for lexeme, kept in positions.items():
+        kept = kept[:_MAX_POSITIONS]
+        if kept[-1] > _MAX_POSITION:
+            kept = sorted({min(p, _MAX_POSITION) for p in kept})
+        label = "B," if lexeme.startswith(WORD_PREFIX) else "A,"
+        parts.append(f"{_quote(lexeme)}:{label.join(map(str, kept))}{label[0]}")
+    return " ".join(parts)
 
 
-def _label(lexeme: str) -> str:
-    return "B" if lexeme.startswith(WORD_PREFIX) else "A"
+def _quote(lexeme: str) -> str:
+    if "'" in lexeme or "\\" in lexeme:
+        lexeme = lexeme.replace("\\", "\\\\").replace("'", "''")
+    return f"'{lexeme}'"
 
 
 def tsquery(q: Query) -> str:

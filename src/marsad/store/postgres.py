@@ -14,16 +14,13 @@ happens outside the lock, in the ingest workers, so writers wait only for each o
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from marsad.store import analyzer, dedup, pg_search, records
+from marsad.store import analyzer, pg_search, records
 from marsad.store.base import (
     Added,
     EventRow,
@@ -36,15 +33,12 @@ from marsad.store.base import (
     StoreStats,
 )
 from marsad.store.pg_schema import LOCK_WRITE, SchemaMismatch, migrate
+from marsad.store.pg_write import encode, unpack, write_batch
 from marsad.store.search import parse_query, snippet
 from marsad.text.normalize import match_form
 
 __all__ = ["PostgresStore", "is_postgres_url", "redact"]
 
-_ARTICLE_COLS = (
-    "id, key, text_hash, canonical_id, dup_kind, similarity, ext_id, title, source, url, published, "
-    "language, origin, text, analysis, error, pipeline, ingested_at, search"
-)
 _TABLES = ("articles", "entities", "quotes", "events", "minhash", "lsh", "meta", "marsad_schema")
 _REINDEX_BATCH = 1000
 
@@ -71,16 +65,6 @@ def redact(url: str) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
-
-
-def _pack(record: dict[str, Any]) -> bytes:
-    """An analysis record as stored (as in the SQLite store): compact JSON, zlib-compressed."""
-    return zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-
-
-def _unpack(value: bytes) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads(zlib.decompress(value).decode("utf-8"))
-    return record
 
 
 def _like_prefix(value: str) -> str:
@@ -159,157 +143,14 @@ class PostgresStore(Store):
             return set()
         return {r[0] for r in self._conn.execute("SELECT key FROM articles WHERE key = ANY(%s)", (keys,))}
 
-    def _near(self, sig: bytes, text: str) -> tuple[int, float] | None:
-        """(canonical id, similarity) of the most similar stored article at or above the threshold."""
-        conn = self._conn
-        bands, bucket_ids = zip(*dedup.buckets(sig))
-        cands = sorted(
-            r[0]
-            for r in conn.execute(
-                "SELECT DISTINCT l.article_id FROM lsh l "
-                "JOIN unnest(%s::int[], %s::bigint[]) AS b(band, bucket) ON l.band = b.band AND l.bucket = b.bucket",
-                (list(bands), list(bucket_ids)),
-            )
-        )
-        if not cands:
-            return None
-        sigs: dict[int, bytes] = dict(
-            conn.execute("SELECT article_id, signature FROM minhash WHERE article_id = ANY(%s)", (cands,))
-        )
-        estimates = {aid: dedup.similarity(sig, bytes(sigs[aid])) for aid in cands}
-        # As the SQLite store: candidates in id order; a plausible estimate below SURE is verified.
-        unsure = [aid for aid in cands if dedup.PLAUSIBLE <= estimates[aid] < dedup.SURE]
-        texts: dict[int, str] = (
-            dict(conn.execute("SELECT id, text FROM articles WHERE id = ANY(%s)", (unsure,)))
-            if unsure
-            else {}
-        )
-        mine = dedup.shingles(text) if unsure else set()
-        best: tuple[float, int] | None = None
-        for aid in cands:
-            sim = estimates[aid]
-            if sim < dedup.PLAUSIBLE:
-                continue
-            if sim < dedup.SURE:
-                sim = dedup.jaccard(mine, dedup.shingles(texts[aid]))
-            if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
-                best = (sim, aid)
-        if best is None:
-            return None
-        (canonical,) = conn.execute("SELECT canonical_id FROM articles WHERE id = %s", (best[1],)).fetchone()
-        return int(canonical), round(best[0], 4)
-
-    def _search_vector(self, p: Prepared) -> str:
-        if p.words is not None and p.stems is not None and p.analyzer == analyzer.VERSION:
-            return pg_search.tsvector(p.words, p.stems)
-        return pg_search.tsvector(*analyzer.index_fields(p.text))
-
     def add(self, batch: Sequence[Prepared]) -> list[Added]:
         if not batch:
             return []
         for p in batch:
             _nul_free(p)
-        out: list[Added] = []
-        entities: list[tuple[Any, ...]] = []
-        quotes: list[tuple[Any, ...]] = []
-        events: list[tuple[Any, ...]] = []
-        now = dt.datetime.now(dt.UTC)
+        encoded = [encode(p) for p in batch]
         with self._writing() as conn:
-            done: dict[str, Added] = {
-                r[0]: Added(r[0], int(r[1]), "exists", int(r[2]), r[3], r[4])
-                for r in conn.execute(
-                    "SELECT key, id, canonical_id, dup_kind, similarity FROM articles WHERE key = ANY(%s)",
-                    ([p.key for p in batch],),
-                )
-            }
-            by_hash: dict[str, int] = {
-                r[0]: int(r[1])
-                for r in conn.execute(
-                    "SELECT DISTINCT ON (text_hash) text_hash, canonical_id FROM articles "
-                    "WHERE text_hash = ANY(%s) ORDER BY text_hash, id",
-                    ([p.text_hash for p in batch if p.signature is not None],),
-                )
-            }
-            (next_id,) = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()
-            for p in batch:
-                seen = done.get(p.key)
-                if seen is not None:
-                    out.append(
-                        Added(p.key, seen.id, "exists", seen.canonical_id, seen.dup_kind, seen.similarity)
-                    )
-                    continue
-                aid, next_id = next_id, next_id + 1
-                canonical, kind, sim = aid, None, None
-                if p.signature is not None:
-                    same = by_hash.get(p.text_hash)
-                    if same is not None:
-                        canonical, kind, sim = same, "exact", 1.0
-                    else:
-                        near = self._near(p.signature, p.text)
-                        if near is not None:
-                            canonical, kind, sim = near[0], "near", near[1]
-                    by_hash.setdefault(p.text_hash, canonical)
-                record = dict(p.record) if p.record is not None else None
-                if record is not None:
-                    record.pop("text", None)
-                inserted = conn.execute(
-                    f"INSERT INTO articles ({_ARTICLE_COLS}) VALUES "
-                    f"({', '.join(['%s'] * 18)}, %s::tsvector) ON CONFLICT (key) DO NOTHING RETURNING id",
-                    (
-                        aid, p.key, p.text_hash, canonical, kind, sim, p.ext_id, p.title, p.source, p.url,
-                        p.published, p.language, p.origin, p.text,
-                        _pack(record) if record is not None else None,
-                        p.error, p.pipeline, now, self._search_vector(p),
-                    ),
-                ).fetchone()  # fmt: skip
-                if inserted is None:  # cannot happen under the writer lock; never store twice regardless
-                    raise StoreError(
-                        f"{self.location}: article {p.origin} was stored by another writer meanwhile"
-                    )
-                if p.signature is not None:
-                    conn.execute(
-                        "INSERT INTO minhash (article_id, signature) VALUES (%s, %s)", (aid, p.signature)
-                    )
-                    bands, bucket_ids = zip(*dedup.buckets(p.signature))
-                    conn.execute(
-                        "INSERT INTO lsh (band, bucket, article_id) SELECT b, h, %s FROM unnest(%s::int[], %s::bigint[]) AS t(b, h)",
-                        (aid, list(bands), list(bucket_ids)),
-                    )
-                if record is not None:
-                    entities += records.entity_rows(aid, record)
-                    quotes += records.quote_rows(aid, record)
-                    events += records.event_rows(aid, record)
-                added = Added(p.key, aid, "new", canonical, kind, sim)
-                done[p.key] = added
-                out.append(added)
-            self._insert_analysis(conn, entities, quotes, events)
-        return out
-
-    @staticmethod
-    def _insert_analysis(
-        conn: Any,
-        entities: list[tuple[Any, ...]],
-        quotes: list[tuple[Any, ...]],
-        events: list[tuple[Any, ...]],
-    ) -> None:
-        with conn.cursor() as cur:
-            if entities:
-                cur.executemany(
-                    'INSERT INTO entities (article_id, eid, start, "end", text, norm, type, kb, name_en, actor, country) '
-                    "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    entities,
-                )
-            if quotes:
-                cur.executemany(
-                    'INSERT INTO quotes (article_id, qid, start, "end", text, direct, cue, speaker_text, speaker_entity, '
-                    "speaker_kb, speaker_name_en) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    quotes,
-                )
-            if events:
-                cols = records.EVENT_COLUMNS
-                cur.executemany(
-                    f"INSERT INTO events ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})", events
-                )
+            return write_batch(conn, batch, encoded, location=self.location)
 
     def reindex(self) -> int:
         """Recompute every article's search vector from its text (batch by batch, each a transaction;
@@ -345,7 +186,7 @@ class PostgresStore(Store):
         ).fetchone()
         if row is None:
             return None
-        record = _unpack(row[11]) if row[11] is not None else None
+        record = unpack(row[11]) if row[11] is not None else None
         if record is not None:
             record = {"schema": record.get("schema"), "id": record.get("id"), "text": row[8], **record}
         return StoredArticle(
