@@ -110,6 +110,25 @@ def test_readings_strip_clitics(word: str, key: str) -> None:
         ("قتلت القوات الاميركية 11 مسلحا", "ASSAULT"),
         ("اعتقلت الشرطة ستة أشخاص", "COERCE"),
         ("ندد الوزير بالهجوم", "ACCUSE"),
+        ("بارك الرئيس للشعب المصري افتتاح القناة", "SUPPORT"),
+        ("وامتدح الوزير جهود المملكة في مكافحة الإرهاب", "SUPPORT"),
+        ("وبعث الملك برقية عزاء لرئيس الوزراء", "SUPPORT"),
+        ("وأعرب الأمين العام عن تأييده لقرار مجلس الأمن", "SUPPORT"),
+        ("وأكد الوزير تضامن بلاده مع الشعب الفرنسي", "SUPPORT"),
+        ("وأبدت الحكومة استياءها من تصريحات المسؤول", "ACCUSE"),
+        ("واستهجنت الخارجية تصريحات الرئيس الإيراني", "ACCUSE"),
+        ("احتجت القاهرة لدى أنقرة على تصريحات أردوغان", "ACCUSE"),
+        ("عقب استدعاء السفير الإيراني إلى مقر الوزارة", "ACCUSE"),
+        ("صعد الوزير من لهجته ضد الحكومة", "ACCUSE"),
+        ("تعهدت واشنطن بتقديم دعم مالي للحكومة العراقية", "AID"),
+        ("وتواصل الولايات المتحدة تسليح المعارضة السورية", "AID"),
+        ("وقدمت الكويت منحة للحكومة الأردنية", "AID"),
+        ("وصلت قافلة إغاثية إلى مدينة تعز", "AID"),
+        ("ايران تؤوي قيادات في تنظيم القاعدة", "AID"),
+        ("واعترضت روسيا على مشروع القرار", "REJECT"),
+        ("استخدمت روسيا حق النقض ضد مشروع القرار", "REJECT"),
+        ("ولوحت واشنطن بفرض عقوبات جديدة على طهران", "THREATEN"),
+        ("ووجه الجيش إنذارا أخيرا للمسلحين", "THREATEN"),
     ],
 )
 def test_triggers_found(sentence: str, ptype: str) -> None:
@@ -125,6 +144,8 @@ def test_triggers_found(sentence: str, ptype: str) -> None:
         "قال المصدر الذي طلب عدم كشف اسمه",
         "وصل الوفد فجر امس",
         "رافضاً التعليق على ذلك",
+        "اعترضت الدفاعات الجوية صاروخا باليستيا",
+        "بعث الأمير برقية تهنئة بمناسبة عيد الفطر",
     ],
 )
 def test_blocked_phrases_are_not_triggers(sentence: str) -> None:
@@ -388,3 +409,51 @@ def test_imperfect_forms() -> None:
     got = dict(build.imperfect_forms("يطالب"))
     assert {"يطالبون", "تطالب", "نطالب"} <= set(got)
     assert got["نطالب"] == "imp1"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "entities", "expected"),
+    [
+        (
+            "صعد المرشد الأعلى الإيراني آية الله علي خامنئي من لهجته ضد الولايات المتحدة",
+            [("آية الله علي خامنئي", "PER", "IRNGOV", "IRN"), ("الولايات المتحدة", "LOC", "USAGOV", "USA")],
+            ("ACCUSE", "IRNGOV", "USAGOV"),
+        ),
+        (
+            "واستهجنت وزارة الخارجية البحرينية تصريحات المسؤول الإيراني",
+            [("وزارة الخارجية البحرينية", "ORG", "BHRGOV", "BHR"), ("المسؤول الإيراني", "PER", "IRNGOV", "IRN")],
+            ("ACCUSE", "BHRGOV", "IRNGOV"),
+        ),
+        (
+            "ولوحت واشنطن بفرض عقوبات جديدة على طهران",
+            [("واشنطن", "LOC", "USAGOV", "USA"), ("طهران", "LOC", "IRNGOV", "IRN")],
+            ("THREATEN", "USAGOV", "IRNGOV"),
+        ),
+        (
+            "واعترضت الصين على زيارة رئيس الوزراء الياباني شينزو آبي",
+            [("الصين", "LOC", "CHNGOV", "CHN"), ("شينزو آبي", "PER", "JPNGOV", "JPN")],
+            ("REJECT", "CHNGOV", "JPNGOV"),
+        ),
+        (
+            "وبعث خادم الحرمين الشريفين برقية عزاء إلى الرئيس الفرنسي فرانسوا هولاند",
+            [("خادم الحرمين الشريفين", "PER", "SAUGOV", "SAU"), ("فرانسوا هولاند", "PER", "FRAGOV", "FRA")],
+            ("SUPPORT", "SAUGOV", "FRAGOV"),
+        ),
+        (
+            "وقدمت الولايات المتحدة دعما ماليا إلى الحكومة العراقية",
+            [("الولايات المتحدة", "LOC", "USAGOV", "USA"), ("الحكومة العراقية", "ORG", "IRQGOV", "IRQ")],
+            ("AID", "USAGOV", "IRQGOV"),
+        ),
+    ],
+)
+def test_new_wording_codes_source_and_target(
+    coder: EventCoder,
+    sentence: str,
+    entities: list[tuple[str, str, str | None, str | None]],
+    expected: tuple[str, str | None, str | None],
+) -> None:
+    def iso(code: str | None) -> str | None:
+        return None if code is None else code[:3]
+
+    got = {(t, iso(s), iso(o)) for t, s, o in summary(coder(make_doc(sentence, entities)))}
+    assert (expected[0], iso(expected[1]), iso(expected[2])) in got

@@ -198,11 +198,21 @@ class ArgumentFinder:
         return self._subject_scan(sa, start, stop)[0]
 
     def _subject_scan(
-        self, sa: SentenceActors, start: int, stop: frozenset[str], skip: Actor | None = None
+        self,
+        sa: SentenceActors,
+        start: int,
+        stop: frozenset[str],
+        skip: Actor | None = None,
+        titled: bool = False,
     ) -> tuple[Actor | None, bool]:
-        """(subject, whether a number, quantity or victim noun came first: قتل 20 شخصا، قتل جنديان اميركيان)."""
+        """(subject, whether a number, quantity or victim noun came first: قتل 20 شخصا، قتل جنديان اميركيان).
+
+        ``titled``: a title closed by a relative adjective names that country's actor
+        (``صعد المرشد الأعلى الإيراني``); not for attacks, whose nouns after the verb are often victims.
+        """
         toks, keys = sa.toks, sa.ctx.keys
         k, content, victim, affiliated = start, 0, False, 0
+        plain = titled  # no prepositional phrase passed
         heads = 1 if skip is None else 2  # words a (non-person) object may follow: القائم بأعمال السفارة
         while k < len(toks):
             a = sa.starting.get(k)
@@ -216,7 +226,7 @@ class ArgumentFinder:
                     return a, victim  # مسلحون تابعون للحوثيين، القوات الموالية لحكومة الرئيس اليمني
                 if a.prep is None and not a.place_only:
                     limit = _TITLE_WORDS if a.entity_type == "PER" else (0 if a.place else heads)
-                    if content > limit:
+                    if content > limit and not (plain and content <= _TITLE_WORDS and self._nisba(sa, a)):
                         return None, victim
                     return a, victim or bool(keys[a.first] & self.victim)
                 if a.prep is None:  # a place named after a common noun: قطع طريق بيروت
@@ -255,6 +265,7 @@ class ArgumentFinder:
             elif n in self.partitive and content:
                 content = 0
             elif n in self.prepositions:
+                plain = False
                 k = self._skip_phrase(sa, k + 1)
                 continue
             else:
@@ -263,6 +274,12 @@ class ArgumentFinder:
                     return None, victim
             k += 1
         return None, victim
+
+    @staticmethod
+    def _nisba(sa: SentenceActors, a: Actor) -> bool:
+        """A one-word relative adjective closing a title (``المرشد الأعلى الإيراني``, ``الطائرات
+        الحربية الإسرائيلية``): the phrase is that country's actor."""
+        return a.entity_type == "ADJ" and not a.place and a.first == a.last and sa.toks[a.first].norm.startswith("ال")
 
     def _skip_phrase(self, sa: SentenceActors, k: int) -> int:
         """After a preposition: past its object (an actor, or one word)."""
@@ -467,7 +484,8 @@ class ArgumentFinder:
         if left is not None:
             passive = self._victim_before(sa, left)
         else:
-            subject, passive = self._subject_scan(sa, v + 1, stop)
+            titled = hit.trigger.type not in _PASSIVE_TYPES
+            subject, passive = self._subject_scan(sa, v + 1, stop, titled=titled)
         target: Actor | None = None
         if passive and hit.trigger.type in _PASSIVE_TYPES:  # قتل جنديان اميركيان، ثلاثة عراقيين قتلوا
             return self._assemble(sa, hit, self._agent(sa, end), subject, None, passive=True)

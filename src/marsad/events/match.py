@@ -28,8 +28,14 @@ class Hit(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def _compiled(alts: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """A pattern token's alternatives as (exact words, prefixes)."""
-    return frozenset(a for a in alts if not a.endswith("*")), tuple(a[:-1] for a in alts if a.endswith("*"))
+    """A pattern token's alternatives as (exact words, prefixes).
+
+    A prefix ending in a ta marbuta (``لهجة*``, matched as ``لهجه``) also matches the word with an
+    enclitic pronoun, where the ta is written open (``لهجته``).
+    """
+    prefixes = [a[:-1] for a in alts if a.endswith("*")]
+    prefixes += [p[:-1] + "ت" for p in prefixes if p.endswith("ه") and len(p) > 2]
+    return frozenset(a for a in alts if not a.endswith("*")), tuple(prefixes)
 
 
 def _alt_matches(lex: Lexicon, alts: tuple[str, ...], norm: str) -> bool:
