@@ -444,6 +444,16 @@ def test_imperfect_forms() -> None:
             [("الولايات المتحدة", "LOC", "USAGOV", "USA"), ("الحكومة العراقية", "ORG", "IRQGOV", "IRQ")],
             ("AID", "USAGOV", "IRQGOV"),
         ),
+        (
+            "وثمن الرئيس اليمني عبدربه منصور هادي جهود المملكة العربية السعودية في دعم الشرعية",
+            [("عبدربه منصور هادي", "PER", "YEMGOV", "YEM"), ("المملكة العربية السعودية", "LOC", "SAUGOV", "SAU")],
+            ("SUPPORT", "YEMGOV", "SAUGOV"),
+        ),
+        (
+            "وانتقد وزير الخارجية عادل الجبير سياسة إيران في المنطقة",
+            [("عادل الجبير", "PER", "SAUGOV", "SAU"), ("إيران", "LOC", "IRNGOV", "IRN")],
+            ("ACCUSE", "SAUGOV", "IRNGOV"),
+        ),
     ],
 )
 def test_new_wording_codes_source_and_target(

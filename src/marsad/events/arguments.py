@@ -213,6 +213,8 @@ class ArgumentFinder:
         toks, keys = sa.toks, sa.ctx.keys
         k, content, victim, affiliated = start, 0, False, 0
         plain = titled  # no prepositional phrase passed
+        last_content = -1  # the last common noun counted as content
+        crossed = False  # a prepositional phrase passed
         heads = 1 if skip is None else 2  # words a (non-person) object may follow: القائم بأعمال السفارة
         while k < len(toks):
             a = sa.starting.get(k)
@@ -225,9 +227,14 @@ class ArgumentFinder:
                 if affiliated and a.prep in (None, "ل") and not a.place_only:
                     return a, victim  # مسلحون تابعون للحوثيين، القوات الموالية لحكومة الرئيس اليمني
                 if a.prep is None and not a.place_only:
-                    limit = _TITLE_WORDS if a.entity_type == "PER" else (0 if a.place else heads)
+                    # an object country may be the genitive of one head noun: ثمن جهود المملكة
+                    place_limit = 1 if skip is not None and not crossed and last_content == a.first - 1 else 0
+                    limit = _TITLE_WORDS if a.entity_type == "PER" else (place_limit if a.place else heads)
                     if content > limit and not (plain and content <= _TITLE_WORDS and self._nisba(sa, a)):
                         return None, victim
+                    named = sa.starting.get(a.last + 1)
+                    if titled and content and named is not None and named.prep is None and named.entity_type == "PER":
+                        a = named  # الرئيس اليمني عبدربه منصور هادي: the name, not its title's adjective
                     return a, victim or bool(keys[a.first] & self.victim)
                 if a.prep is None:  # a place named after a common noun: قطع طريق بيروت
                     return None, victim
@@ -265,11 +272,12 @@ class ArgumentFinder:
             elif n in self.partitive and content:
                 content = 0
             elif n in self.prepositions:
-                plain = False
+                plain, crossed = False, True
                 k = self._skip_phrase(sa, k + 1)
                 continue
             else:
                 content += 1
+                last_content = k
                 if content > _TITLE_WORDS:
                     return None, victim
             k += 1
