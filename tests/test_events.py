@@ -394,7 +394,9 @@ def test_lexicon_cleaning_drops_noisy_verbs(shared_dir: Path) -> None:
         assert build.plover_of(code, c2p) is not None and build.plover_of(code, c2p)[0] == ptype  # type: ignore[index]
 
 
-@pytest.mark.parametrize(("stem", "forms"), [("طلب", {"طلبت", "طلبوا", "طلبنا"}), ("التقي", {"التقت", "التقوا"})])
+@pytest.mark.parametrize(
+    ("stem", "forms"), [("طلب", {"طلبت", "طلبوا", "طلبنا"}), ("التقي", {"التقت", "التقوا"})]
+)
 def test_perfect_forms(stem: str, forms: set[str]) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
     import build_event_lexicon as build
@@ -421,7 +423,10 @@ def test_imperfect_forms() -> None:
         ),
         (
             "واستهجنت وزارة الخارجية البحرينية تصريحات المسؤول الإيراني",
-            [("وزارة الخارجية البحرينية", "ORG", "BHRGOV", "BHR"), ("المسؤول الإيراني", "PER", "IRNGOV", "IRN")],
+            [
+                ("وزارة الخارجية البحرينية", "ORG", "BHRGOV", "BHR"),
+                ("المسؤول الإيراني", "PER", "IRNGOV", "IRN"),
+            ],
             ("ACCUSE", "BHRGOV", "IRNGOV"),
         ),
         (
@@ -446,7 +451,10 @@ def test_imperfect_forms() -> None:
         ),
         (
             "وثمن الرئيس اليمني عبدربه منصور هادي جهود المملكة العربية السعودية في دعم الشرعية",
-            [("عبدربه منصور هادي", "PER", "YEMGOV", "YEM"), ("المملكة العربية السعودية", "LOC", "SAUGOV", "SAU")],
+            [
+                ("عبدربه منصور هادي", "PER", "YEMGOV", "YEM"),
+                ("المملكة العربية السعودية", "LOC", "SAUGOV", "SAU"),
+            ],
             ("SUPPORT", "YEMGOV", "SAUGOV"),
         ),
         (

@@ -233,7 +233,13 @@ class ArgumentFinder:
                     if content > limit and not (plain and content <= _TITLE_WORDS and self._nisba(sa, a)):
                         return None, victim
                     named = sa.starting.get(a.last + 1)
-                    if titled and content and named is not None and named.prep is None and named.entity_type == "PER":
+                    if (
+                        titled
+                        and content
+                        and named is not None
+                        and named.prep is None
+                        and named.entity_type == "PER"
+                    ):
                         a = named  # الرئيس اليمني عبدربه منصور هادي: the name, not its title's adjective
                     return a, victim or bool(keys[a.first] & self.victim)
                 if a.prep is None:  # a place named after a common noun: قطع طريق بيروت
@@ -287,7 +293,12 @@ class ArgumentFinder:
     def _nisba(sa: SentenceActors, a: Actor) -> bool:
         """A one-word relative adjective closing a title (``المرشد الأعلى الإيراني``, ``الطائرات
         الحربية الإسرائيلية``): the phrase is that country's actor."""
-        return a.entity_type == "ADJ" and not a.place and a.first == a.last and sa.toks[a.first].norm.startswith("ال")
+        return (
+            a.entity_type == "ADJ"
+            and not a.place
+            and a.first == a.last
+            and sa.toks[a.first].norm.startswith("ال")
+        )
 
     def _skip_phrase(self, sa: SentenceActors, k: int) -> int:
         """After a preposition: past its object (an actor, or one word)."""
