@@ -129,6 +129,8 @@ def test_readings_strip_clitics(word: str, key: str) -> None:
         ("استخدمت روسيا حق النقض ضد مشروع القرار", "REJECT"),
         ("ولوحت واشنطن بفرض عقوبات جديدة على طهران", "THREATEN"),
         ("ووجه الجيش إنذارا أخيرا للمسلحين", "THREATEN"),
+        ("ورفعت الحكومة الأرجنتينية دعوى قضائية ضد الولايات المتحدة", "ACCUSE"),
+        ("وتقدمت قطر بشكوى رسمية ضد الإمارات", "ACCUSE"),
     ],
 )
 def test_triggers_found(sentence: str, ptype: str) -> None:
