@@ -237,3 +237,19 @@ def test_storing_in_any_batches_any_number_of_times_gives_one_store(
         with open_store(Path(tmp) / "s.db") as s:
             s.add(batch)
         assert dump(str(Path(tmp) / "s.db")) == dump_once
+
+
+def test_common_words_rank_but_do_not_select(pg: str) -> None:
+    # 40 reports of a festival; one of them also names the castle where it was held
+    texts = [f"{OTHER} وبلغ عدد الزوار في اليوم رقم {i} نحو {i * 100} زائر" for i in range(40)]
+    texts[7] += " وأقيمت الحفلة الختامية في قلعة المصمك التاريخية"
+    with open_store(pg) as s:
+        s.add([prepared(t, title=str(i)) for i, t in enumerate(texts)])
+    raw_sql(pg, "ANALYZE articles")
+    with open_store(pg) as s:
+        common = s._common_lexemes()  # type: ignore[attr-defined]
+        assert {"مهرج", "=مهرجان"} <= common and "قلع" not in common
+        assert [h.title for h in s.search("مهرجان قلعة المصمك", limit=1)] == ["7"]
+        hits = s.search("مهرجان قلعة المصمك", limit=40)  # more than the castle selects: every word selects
+        assert len(hits) == 40 and hits[0].title == "7"
+        assert len(s.search("مهرجان الصيف", limit=40)) == 40

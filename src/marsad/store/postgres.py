@@ -15,6 +15,7 @@ happens outside the lock, in the ingest workers, so writers wait only for each o
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -41,6 +42,7 @@ __all__ = ["PostgresStore", "is_postgres_url", "redact"]
 
 _TABLES = ("articles", "entities", "quotes", "events", "minhash", "lsh", "meta", "marsad_schema")
 _REINDEX_BATCH = 1000
+_COMMON_SECONDS = 300.0
 
 
 _URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
@@ -93,6 +95,8 @@ class PostgresStore(Store):
             ) from None
         self._psycopg = psycopg
         self.location = redact(url)
+        self._common: frozenset[str] = frozenset()
+        self._common_read = -_COMMON_SECONDS
         try:
             self._conn: Any = psycopg.connect(
                 url, autocommit=True, connect_timeout=max(1, round(connect_timeout))
@@ -230,20 +234,48 @@ class PostgresStore(Store):
         q = parse_query(query)
         if q.empty or limit <= 0:
             return []
-        tsq = pg_search.tsquery(q)
         where, args = self._filter_sql(filters or Filters())
-        text_col = "a.text" if snippets else "NULL"
-        rows = self._conn.execute(
-            "SELECT a.id, ts_rank(%s::float4[], a.search, %s::tsquery, %s) AS score, a.title, a.source, "
-            f"a.published, a.url, a.canonical_id, {text_col} FROM articles a "
-            f"WHERE {' AND '.join(['a.search @@ %s::tsquery', *where])} ORDER BY score DESC, a.id LIMIT %s",
-            [list(pg_search.RANK_WEIGHTS), tsq, pg_search.RANK_NORMALIZATION, tsq, *args, limit],
-        ).fetchall()
+        every = pg_search.lexemes(q)
+        select = pg_search.selective(every, self._common_lexemes())
+        rows = self._ranked(select, every, where, args, limit, snippets)
+        if len(rows) < limit and len(select) < len(every):  # the selective lexemes found too few
+            rows = self._ranked(every, every, where, args, limit, snippets)
         hits = []
         for r in rows:
             snip, spans = snippet(r[7], q) if snippets else ("", ())
             hits.append(Hit(int(r[0]), float(r[1]), r[2], r[3], r[4], r[5], int(r[6]), snip, spans))
         return hits
+
+    def _ranked(
+        self,
+        select: list[str],
+        rank: list[str],
+        where: list[str],
+        args: list[Any],
+        limit: int,
+        snippets: bool,
+    ) -> list[tuple[Any, ...]]:
+        """Articles matching any of ``select`` (and the filters), best first by ``ts_rank`` over ``rank``."""
+        text_col = "a.text" if snippets else "NULL"
+        rows: list[tuple[Any, ...]] = self._conn.execute(
+            "SELECT a.id, ts_rank(%s::float4[], a.search, %s::tsquery, %s) AS score, a.title, a.source, "
+            f"a.published, a.url, a.canonical_id, {text_col} FROM articles a "
+            f"WHERE {' AND '.join(['a.search @@ %s::tsquery', *where])} ORDER BY score DESC, a.id LIMIT %s",
+            [
+                list(pg_search.RANK_WEIGHTS), pg_search.tsquery(rank), pg_search.RANK_NORMALIZATION,
+                pg_search.tsquery(select), *args, limit,
+            ],
+        ).fetchall()  # fmt: skip
+        return rows
+
+    def _common_lexemes(self) -> frozenset[str]:
+        """The search column's most common lexemes (re-read every few minutes: ANALYZE updates them)."""
+        now = time.monotonic()
+        if now - self._common_read >= _COMMON_SECONDS:
+            row = self._conn.execute(pg_search.COMMON_LEXEMES_SQL).fetchone()
+            self._common = pg_search.common_lexemes(*row) if row is not None else frozenset()
+            self._common_read = now
+        return self._common
 
     def events(self, filters: Filters | None = None) -> Iterator[EventRow]:
         f = filters or Filters()
