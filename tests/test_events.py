@@ -148,6 +148,8 @@ def test_triggers_found(sentence: str, ptype: str) -> None:
         "رافضاً التعليق على ذلك",
         "اعترضت الدفاعات الجوية صاروخا باليستيا",
         "بعث الأمير برقية تهنئة بمناسبة عيد الفطر",
+        "وتستهدف الخطة توفير السكن المناسب لجميع المواطنين",
+        "وأكد حرص الدولة على استعادة الاستقرار في البلاد",
     ],
 )
 def test_blocked_phrases_are_not_triggers(sentence: str) -> None:
@@ -477,3 +479,38 @@ def test_new_wording_codes_source_and_target(
 
     got = {(t, iso(s), iso(o)) for t, s, o in summary(coder(make_doc(sentence, entities)))}
     assert (expected[0], iso(expected[1]), iso(expected[2])) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "expected"),
+    [
+        (
+            "وصل خالد مشعل إلى المملكة العربية السعودية.\nوقال الجبير إن زيارة مشعل إلى المملكة كانت لأداء العمرة",
+            [
+                ("خالد مشعل", "PER", "PSEREBHMS", "PSE"),
+                ("المملكة العربية السعودية", "LOC", "SAUGOV", "SAU"),
+                ("الجبير", "PER", "SAUGOV", "SAU"),
+                ("مشعل", "PER", "PSEREBHMS", "PSE"),
+            ],
+            ("CONSULT", "PSE", "SAU"),
+        ),
+        (
+            "وصل وزير الخارجية سامح شكري إلى السعودية أمس\nوثمنت مصر جهود المملكة في اليمن",
+            [
+                ("سامح شكري", "PER", "EGYGOV", "EGY"),
+                ("السعودية", "LOC", "SAUGOV", "SAU"),
+                ("مصر", "LOC", "EGYGOV", "EGY"),
+                ("اليمن", "LOC", "YEMGOV", "YEM"),
+            ],
+            ("SUPPORT", "EGY", "SAU"),
+        ),
+    ],
+)
+def test_the_kingdom_alone_is_the_kingdom_the_article_names(
+    coder: EventCoder,
+    text: str,
+    entities: list[tuple[str, str, str | None, str | None]],
+    expected: tuple[str, str, str],
+) -> None:
+    got = {(t, s and s[:3], o and o[:3]) for t, s, o in summary(coder(make_doc(text, entities)))}
+    assert expected in got

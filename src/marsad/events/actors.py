@@ -23,6 +23,12 @@ __all__ = ["Actor", "ActorFinder", "RoleSource"]
 
 _NISBA_LAST = frozenset("يهنا")  # last letters of nisba adjectives and role nouns' plural and dual forms
 _ROLE_KINDS = frozenset({"person", "group", "institution"})
+# "the Kingdom" written alone (with its proclitics): the kingdom the article names in full
+_KINGDOM = frozenset(
+    match_form(w) for w in ("المملكة", "والمملكة", "بالمملكة", "وبالمملكة", "للمملكة", "وللمملكة", "فالمملكة")
+)
+_KINGDOM_FULL = match_form("المملكة") + " "
+_KINGDOMS = frozenset({"SAU", "JOR", "MAR", "BHR", "GBR", "ESP", "NLD", "BEL", "SWE", "NOR", "DNK", "THA"})
 _ROLE_WINDOW = 4  # words a role phrase may take after its role noun
 
 
@@ -157,6 +163,17 @@ class ActorFinder:
         for start, end, m, etype in found:
             if cover(start, end):
                 spans.append((start, end, m, etype))
+        looked, kingdom = False, None
+        for i, t in enumerate(toks):
+            if covered[i] or t.norm not in _KINGDOM:
+                continue
+            if not looked:
+                looked, kingdom = True, _kingdom(doc)
+            if kingdom and cover(t.start, t.end):  # المملكة: the kingdom the article names in full
+                m = Mention(
+                    t.stem_start, t.end, doc.text[t.stem_start : t.end], actor=kingdom, country=kingdom
+                )
+                spans.append((m.start, m.end, m, "LOC"))
         if self.kb is not None:
             for i, t in enumerate(toks):
                 if covered[i] or t.kind != "arabic":
@@ -272,3 +289,16 @@ def clitic_preposition(prefix: str) -> str | None:
     elif p.endswith("ال"):
         p = p[:-2]
     return p[-1] if p and p[-1] in "بلك" else None
+
+
+def _kingdom(doc: Document) -> str | None:
+    """The country of the kingdom an article names in full (``المملكة العربية السعودية``), when it
+    names one only: what ``المملكة`` alone refers to."""
+    found = {
+        e.country
+        for e in doc.entities
+        if e.country and match_form(e.text).startswith(_KINGDOM_FULL) and e.type in ("LOC", "ORG")
+    }
+    if not found:  # else the one kingdom the article names at all (السعودية)
+        found = {e.country for e in doc.entities if e.type == "LOC" and e.country in _KINGDOMS}
+    return found.pop() if len(found) == 1 else None
