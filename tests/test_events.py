@@ -466,6 +466,11 @@ def test_imperfect_forms() -> None:
             [("عادل الجبير", "PER", "SAUGOV", "SAU"), ("إيران", "LOC", "IRNGOV", "IRN")],
             ("ACCUSE", "SAUGOV", "IRNGOV"),
         ),
+        (
+            "وجدد الرئيس فرانسوا هولاند ترحيبه بالعاهل السعودي",
+            [("فرانسوا هولاند", "PER", "FRAGOV", "FRA"), ("العاهل السعودي", "PER", "SAUGOV", "SAU")],
+            ("SUPPORT", "FRAGOV", "SAUGOV"),
+        ),
     ],
 )
 def test_new_wording_codes_source_and_target(

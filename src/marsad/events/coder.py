@@ -233,6 +233,20 @@ class EventCoder:
                 lead = self.args.clause_subject(sa, hit.anchor)
                 if lead is not None:  # حرص الوزير على التوجه إلى أبوظبي، قام بزيارة
                     sources = [lead.mention]
+            if (
+                not sources
+                and not t.is_verb
+                and t.type in _OPINION_TYPES
+                and (
+                    hit.reading.suffix in _THIRD_PERSON
+                    or toks[hit.anchor].text.endswith(tuple(_THIRD_PERSON))  # تأييده, listed as a form
+                )
+                and not governed(toks, hit)
+                and not hit.reading.conj  # مساندة اليمن ودعمه: the pronoun may be the object before
+            ):
+                lead = self.args.clause_subject(sa, hit.anchor)
+                if lead is not None:  # أكد شتاينماير تفهمه: "his" is the subject's
+                    sources = [lead.mention]
             if not sources:
                 sources = self._own_country(doc, s, ctx, hit, q, topic)
             if ptype == "CONSULT" and not all(political(m) for m in sources):
@@ -446,6 +460,7 @@ _EVENT_NOUN_TYPES = frozenset(
     {"ASSAULT", "COERCE", "PROTEST"}
 )  # nouns whose agent is not the clause's subject
 _OPINION_TYPES = frozenset({"ACCUSE", "SUPPORT", "REJECT"})
+_THIRD_PERSON = frozenset({"ه", "ها", "هم", "هما"})  # enclitic pronouns of the one spoken about
 _STRONG = frozenset(".؛;:!?؟")
 _FUTURE_CAMEO = {"AGREE": "030", "THREATEN": "130", "REJECT": "120"}
 
