@@ -7,7 +7,9 @@ The dev split is a contiguous block of whole sentences at the end of ``train.txt
 sentences come in article order, so a contiguous block keeps articles together): the last
 ``--dev-fraction`` of the sentences.  The held-out test split is never read here.
 
-Everything is deterministic: the data order is fixed and L-BFGS has no randomness.  With
+Everything is deterministic: the data order is fixed and L-BFGS has no randomness.  Every
+attribute may weigh every label (crfsuite's ``feature.possible_states``, which needs
+``--min-freq 0``), so the model also learns which labels a feature argues against.  With
 ``--final`` the model goes to ``src/marsad/ner/data/model.crfsuite`` and its settings and dev
 scores to ``model.json`` beside it (the stage reads the feature settings from there).
 """
@@ -105,7 +107,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--c1", type=float, default=0.02)
     ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--iterations", type=int, default=150)
-    ap.add_argument("--min-freq", type=int, default=1)
+    ap.add_argument(
+        "--min-freq",
+        type=int,
+        default=0,
+        help="drop features seen fewer times (1 or more drops the possible states)",
+    )
+    ap.add_argument(
+        "--no-possible-states",
+        action="store_true",
+        help="weigh only the (attribute, label) pairs seen in training (crfsuite's default)",
+    )
     ap.add_argument("--clusters", type=Path, default=DATA / "clusters.tsv.gz", help="'' for none")
     ap.add_argument("--gazetteer", type=Path, default=DATA / "gazetteer.tsv.gz", help="'' for none")
     ap.add_argument("--no-affixes", action="store_true")
@@ -154,6 +166,7 @@ def main(argv: list[str] | None = None) -> None:
         "c2": args.c2,
         "max_iterations": args.iterations,
         "feature.possible_transitions": True,
+        "feature.possible_states": not args.no_possible_states,
         "feature.minfreq": args.min_freq,
     }
     print(f"settings: {settings.to_dict()}  params: {params}")
