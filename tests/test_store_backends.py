@@ -253,3 +253,14 @@ def test_common_words_rank_but_do_not_select(pg: str) -> None:
         hits = s.search("مهرجان قلعة المصمك", limit=40)  # more than the castle selects: every word selects
         assert len(hits) == 40 and hits[0].title == "7"
         assert len(s.search("مهرجان الصيف", limit=40)) == 40
+
+
+def test_a_lost_server_is_a_clear_error_and_loses_nothing_stored(pg: str) -> None:
+    with open_store(pg) as s:
+        s.add([prepared(OTHER)])
+        raw_sql(pg, f"SELECT pg_terminate_backend({s._conn.info.backend_pid})")  # type: ignore[attr-defined]
+        with pytest.raises(StoreError, match="lost the PostgreSQL server.*this batch was not stored"):
+            s.add([prepared(STORY)])
+        with pytest.raises(StoreError, match="lost the PostgreSQL server"):
+            s.search("مهرجان")
+    assert counts(pg).articles == 1

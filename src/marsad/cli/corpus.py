@@ -156,8 +156,13 @@ def _search(args: argparse.Namespace) -> int:
         raise CliError(f"--limit {args.limit}: give 1 or more")
     filters = _make_filters(args)
     query = " ".join(args.query)
+    from ..store import StoreError
+
     with _open(args.db, must_exist=True) as store:
-        hits = store.search(query, filters=filters, limit=args.limit)
+        try:
+            hits = store.search(query, filters=filters, limit=args.limit)
+        except StoreError as exc:  # e.g. the PostgreSQL server went away
+            raise CliError(str(exc)) from None
     if args.format == "json":
         out = [
             {
@@ -184,6 +189,7 @@ def _search(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from ..export import export_events
+    from ..store import StoreError
 
     filters = _make_filters(args)
     if args.top is not None and args.top < 1:
@@ -193,6 +199,8 @@ def _export(args: argparse.Namespace) -> int:
             n = export_events(store, args.format, args.output, filters=filters, top=args.top)
         except BrokenPipeError:
             raise
+        except StoreError as exc:  # e.g. the PostgreSQL server went away
+            raise CliError(str(exc)) from None
         except (ValueError, OSError) as exc:
             raise CliError(f"--output {args.output}: {exc}") from None
     if args.output != "-":

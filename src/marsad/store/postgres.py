@@ -14,11 +14,12 @@ happens outside the lock, in the ingest workers, so writers wait only for each o
 
 from __future__ import annotations
 
+import functools
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from marsad.store import analyzer, pg_search, records
@@ -67,6 +68,23 @@ def redact(url: str) -> str:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _reading(
+    method: Callable[Concatenate[PostgresStore, _P], _R],
+) -> Callable[Concatenate[PostgresStore, _P], _R]:
+    """A read of the store: a lost connection is a StoreError that says so."""
+
+    def read(self: PostgresStore, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._talking():
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(read, method)
+    return read
 
 
 def _like_prefix(value: str) -> str:
@@ -131,6 +149,16 @@ class PostgresStore(Store):
                 "the ones before it are kept: run the same command again to go on"
             ) from None
 
+    @contextmanager
+    def _talking(self) -> Iterator[None]:
+        """Reading: a lost connection is a StoreError."""
+        try:
+            yield
+        except (self._psycopg.OperationalError, self._psycopg.InterfaceError) as exc:
+            raise StoreError(
+                f"{self.location}: lost the PostgreSQL server ({_one_line(exc)}); check that it runs and try again"
+            ) from None
+
     def _meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = %s", (key,)).fetchone()
         return None if row is None else str(row[0])
@@ -141,6 +169,7 @@ class PostgresStore(Store):
             self.reindex()
 
     # -- writing ---------------------------------------------------------------------------
+    @_reading
     def existing(self, keys: Iterable[str]) -> set[str]:
         keys = list(keys)
         if not keys:
@@ -182,6 +211,7 @@ class PostgresStore(Store):
             last, n = ids[-1], n + len(ids)
 
     # -- reading ---------------------------------------------------------------------------
+    @_reading
     def article(self, article_id: int) -> StoredArticle | None:
         row = self._conn.execute(
             "SELECT id, key, title, source, url, published, language, origin, text, canonical_id, dup_kind, "
@@ -228,6 +258,7 @@ class PostgresStore(Store):
             args += [like, like, like]
         return where, args
 
+    @_reading
     def search(
         self, query: str, *, filters: Filters | None = None, limit: int = 10, snippets: bool = True
     ) -> list[Hit]:
@@ -309,7 +340,7 @@ class PostgresStore(Store):
             "ORDER BY a.canonical_id, v.article_id, v.seq"
         )
         n = len(records.EVENT_COLUMNS)
-        with self._conn.transaction(), self._conn.cursor(name="marsad_events") as cur:
+        with self._talking(), self._conn.transaction(), self._conn.cursor(name="marsad_events") as cur:
             cur.itersize = 2000
             cur.execute(sql, args)
             for row in cur:
@@ -320,6 +351,7 @@ class PostgresStore(Store):
                     published=row[n + 3], seq=ev["seq"], event=ev,
                 )  # fmt: skip
 
+    @_reading
     def stats(self) -> StoreStats:
         c = self._conn
 
@@ -346,6 +378,7 @@ class PostgresStore(Store):
             size_bytes=int(size),
         )
 
+    @_reading
     def check(self) -> list[str]:
         c = self._conn
         problems: list[str] = []
