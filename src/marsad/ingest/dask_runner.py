@@ -124,7 +124,8 @@ class DaskRunner:
             versions = self.client.run(_worker_version)
         except Exception as exc:  # noqa: BLE001 - e.g. the workers cannot import marsad
             raise ClusterError(
-                f"{self.address}: the Dask workers cannot run marsad ({type(exc).__name__}: {exc}); install "
+                f"{self.address}: the Dask workers cannot run marsad ({type(exc).__name__}: "
+                f"{' '.join(str(exc).split())}); install "
                 f"marsad {__version__} (with its data) in the workers' environment"
             ) from None
         other = {w: v for w, v in versions.items() if v != __version__}
