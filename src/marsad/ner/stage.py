@@ -290,12 +290,23 @@ class NerStage:
         infos = [[self.featurizer.word(w) for w in ws] for ws in segs]
         norms = [[i.norm for i in seg] for seg in infos]
 
+        current = [-1]  # the sentence the tagger holds: setting one re-runs its lattice, so set it once
+        verdicts: dict[tuple[int, int, int], bool] = {}
+
         def plausible(i: int, s: int, e: int) -> bool:
-            if _latin(segs[i][s:e]):  # a Latin-script name: the model knows no Latin text
-                return True
-            tagger.set(xseqs[i])
-            p_entity: float = max(1.0 - tagger.marginal("O", j) for j in range(s, e))
-            return p_entity >= MIN_ENTITY_PROB
+            key = (i, s, e)
+            got = verdicts.get(key)
+            if got is None:
+                if _latin(segs[i][s:e]):  # a Latin-script name: the model knows no Latin text
+                    got = True
+                else:
+                    if current[0] != i:
+                        tagger.set(xseqs[i])
+                        current[0] = i
+                    p_entity: float = max(1.0 - tagger.marginal("O", j) for j in range(s, e))
+                    got = p_entity >= MIN_ENTITY_PROB
+                verdicts[key] = got
+            return got
 
         if names:
             found = [
