@@ -11,9 +11,10 @@ Usage: python bench/bench_scale.py [--limit N] [--workers 2] [--no-analysis] [--
   Both stores must be equal (same articles, duplicate groups, analyses).
 * search: all 31,030 articles (without analysis: search reads the text alone) in a PostgreSQL
   database; the known-item task of ../shared/tools/search-anchor (a fixed sample of ``--queries``
-  of its 26,912 queries; 0: all) through ``Store.search`` (our analysed terms, ``simple`` tsvector,
-  ts_rank) and through PostgreSQL's ``arabic`` text-search configuration on the raw text (same GIN
-  and ts_rank set-up), scored MRR@10 / R@10 / R@100, with latency p50/p99.
+  of its 26,912 queries; 0: all) through ``Store.search`` (our analysed terms in a tsvector, ts_rank
+  over the selective lexemes' matches), then through PostgreSQL's ``arabic`` text-search
+  configuration on the raw text (GIN, ts_rank over every match), then through the SQLite store
+  (tantivy, BM25) for reference; MRR@10 / R@10 / R@100, latency p50/p99.
 
 PostgreSQL is ``--pg`` (or ``$MARSAD_BENCH_PG``): a server URL where this user may CREATE DATABASE;
 without it a throwaway server is started as in the tests (``tests/pgserver.py``, fsync off; SQLite
@@ -131,13 +132,13 @@ def known_item_queries(anchor: Path, sample: int, tmp: Path) -> list[tuple[str, 
 
 
 def origin_ids(location: str) -> dict[int, str]:
-    import psycopg
+    """article id -> the task's document id (``ZIP#index``)."""
+    from test_store import raw_sql
 
     out = {}
-    with psycopg.connect(location) as conn:
-        for aid, origin in conn.execute("SELECT id, origin FROM articles"):
-            path, _, index = origin.rpartition("#")
-            out[aid] = f"{Path(path.split('!', 1)[0]).stem}.zip#{index}"
+    for aid, origin in raw_sql(location, "SELECT id, origin FROM articles"):
+        path, _, index = origin.rpartition("#")
+        out[aid] = f"{Path(path.split('!', 1)[0]).stem}.zip#{index}"
     return out
 
 
@@ -158,11 +159,14 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] * 1000
 
 
-def search_ours(location: str, queries: list[tuple[str, str]]) -> None:
-    import psycopg
+def search_store(label: str, location: str, queries: list[tuple[str, str]]) -> None:
+    """The task through ``Store.search``, as the command line runs it."""
+    from test_store import raw_sql
 
-    with psycopg.connect(location, autocommit=True) as conn:  # as autovacuum does after a bulk ingest
-        conn.execute("ANALYZE articles")
+    from marsad.store.postgres import is_postgres_url
+
+    if is_postgres_url(location):
+        raw_sql(location, "ANALYZE articles")  # as autovacuum does after a bulk ingest
     ids = origin_ids(location)
     ranked: dict[str, list[str]] = {}
     lat: list[float] = []
@@ -179,8 +183,7 @@ def search_ours(location: str, queries: list[tuple[str, str]]) -> None:
             store.search(text, limit=10)
             snip.append(time.perf_counter() - t)
     print(
-        f"search, our terms (tsvector literal, ts_rank over selective candidates): {score(queries, ranked)}; "
-        f"latency top 100 p50 "
+        f"search, {label}: {score(queries, ranked)}; latency top 100 p50 "
         f"{pct(lat, 0.5):.1f} ms p99 {pct(lat, 0.99):.1f} ms; top 10 with snippets p50 {pct(snip, 0.5):.1f} ms "
         f"p99 {pct(snip, 0.99):.1f} ms",
         flush=True,
@@ -296,8 +299,17 @@ def main() -> int:
                 )
                 queries = known_item_queries(anchor, args.queries, Path(tmp) / "task")
                 print(f"known-item task: {len(queries)} queries (of 26,912; fixed sample)", flush=True)
-                search_ours(pg, queries)
+                search_store("PostgreSQL, our terms (ts_rank over selective candidates)", pg, queries)
                 search_arabic_config(pg, queries)
+            lite = sqlite_file("bench-scale-search.db")
+            run_ingest(
+                "SQLite search store (no analysis)",
+                [str(data)],
+                lite,
+                prepare_unanalysed,
+                workers=args.workers,
+            )
+            search_store("SQLite, our terms (tantivy BM25)", lite, queries)
     return 0
 
 
