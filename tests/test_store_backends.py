@@ -95,6 +95,29 @@ def test_a_new_store_is_migrated_once_and_reopens(pg: str) -> None:
     )
 
 
+def test_both_backends_have_the_same_tables_and_columns(pg: str, tmp_path: Path) -> None:
+    """The two schemas are written out separately (released migrations are never edited), and the
+    shared queries of marsad.store.sql rely on their tables and columns being the same."""
+    db = str(tmp_path / "s.db")
+    open_store(db).close()
+    open_store(pg).close()
+    tables = ("meta", "articles", "entities", "quotes", "events", "minhash", "lsh")
+    lite = {t: [r[1] for r in raw_sql(db, f"PRAGMA table_info({t})")] for t in tables}
+    post = {
+        t: [
+            r[0]
+            for r in raw_sql(
+                pg,
+                "SELECT column_name FROM information_schema.columns "
+                f"WHERE table_schema = current_schema() AND table_name = '{t}' ORDER BY ordinal_position",
+            )
+        ]
+        for t in tables
+    }
+    post["articles"].remove("search")  # PostgreSQL's search vector; SQLite's index is a tantivy folder
+    assert lite == post
+
+
 def test_opening_a_new_store_from_many_processes_at_once_migrates_once(pg: str) -> None:
     code = "import sys; from marsad.store import open_store; open_store(sys.argv[1]).close()"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}

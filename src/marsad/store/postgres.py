@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from marsad.store import analyzer, pg_search, records
+from marsad.store import analyzer, pg_search, sql
 from marsad.store.base import (
     Added,
     EventRow,
@@ -37,7 +37,6 @@ from marsad.store.base import (
 from marsad.store.pg_schema import LOCK_WRITE, SchemaMismatch, migrate
 from marsad.store.pg_write import encode, unpack, write_batch
 from marsad.store.search import parse_query, snippet
-from marsad.text.normalize import match_form
 
 __all__ = ["PostgresStore", "is_postgres_url", "redact"]
 
@@ -85,10 +84,6 @@ def _reading(
 
     functools.update_wrapper(read, method)
     return read
-
-
-def _like_prefix(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _nul_free(p: Prepared) -> None:
@@ -228,36 +223,6 @@ class PostgresStore(Store):
             origin=row[7], text=row[8], canonical_id=row[9], dup_kind=row[10], record=record, error=row[12],
         )  # fmt: skip
 
-    def _filter_sql(self, f: Filters, *, alias: str = "a") -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        args: list[Any] = []
-        if f.date_from:
-            where.append(f"{alias}.published >= %s")
-            args.append(f.date_from)
-        if f.date_to:
-            where.append(f"{alias}.published <= %s")
-            args.append(f.date_to)
-        if f.source:
-            where.append(f"{alias}.source = %s")
-            args.append(f.source)
-        if f.entity:
-            where.append(
-                f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = {alias}.id AND (e.kb = %s OR e.norm = %s))"
-            )
-            args += [f.entity, match_form(f.entity)]
-        if f.event_type:
-            where.append(f"EXISTS (SELECT 1 FROM events v WHERE v.article_id = {alias}.id AND v.type = %s)")
-            args.append(f.event_type.upper())
-        if f.actor:
-            like = _like_prefix(f.actor.upper())
-            where.append(
-                f"(EXISTS (SELECT 1 FROM events v WHERE v.article_id = {alias}.id AND "
-                "(v.source_actor LIKE %s OR v.target_actor LIKE %s)) OR "
-                f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = {alias}.id AND e.actor LIKE %s))"
-            )
-            args += [like, like, like]
-        return where, args
-
     @_reading
     def search(
         self, query: str, *, filters: Filters | None = None, limit: int = 10, snippets: bool = True
@@ -265,7 +230,7 @@ class PostgresStore(Store):
         q = parse_query(query)
         if q.empty or limit <= 0:
             return []
-        where, args = self._filter_sql(filters or Filters())
+        where, args = sql.article_filters(filters or Filters(), sql.POSTGRES)
         every = pg_search.lexemes(q)
         select = pg_search.selective(every, self._common_lexemes())
         rows = self._ranked(select, every, where, args, limit, snippets)
@@ -309,88 +274,25 @@ class PostgresStore(Store):
         return self._common
 
     def events(self, filters: Filters | None = None) -> Iterator[EventRow]:
-        f = filters or Filters()
-        where: list[str] = []
-        args: list[Any] = []
-        if f.date_from:
-            where.append("coalesce(v.date, to_char(a.published, 'YYYY-MM-DD')) >= %s")
-            args.append(f.date_from.isoformat())
-        if f.date_to:
-            where.append("coalesce(v.date, to_char(a.published, 'YYYY-MM-DD')) <= %s")
-            args.append(f.date_to.isoformat())
-        if f.source:
-            where.append("a.canonical_id IN (SELECT canonical_id FROM articles WHERE source = %s)")
-            args.append(f.source)
-        if f.event_type:
-            where.append("v.type = %s")
-            args.append(f.event_type.upper())
-        if f.actor:
-            like = _like_prefix(f.actor.upper())
-            where.append("(v.source_actor LIKE %s OR v.target_actor LIKE %s)")
-            args += [like, like]
-        if f.entity:
-            norm = match_form(f.entity)
-            where.append("(v.source_kb = %s OR v.target_kb = %s OR v.source_norm = %s OR v.target_norm = %s)")
-            args += [f.entity, f.entity, norm, norm]
-        cols = ", ".join(f"v.{c}" for c in records.EVENT_COLUMNS)
-        sql = (
-            f"SELECT {cols}, a.canonical_id, a.source, a.url, a.published, "
-            "substr(a.text, v.evidence_start + 1, v.evidence_end - v.evidence_start) "
-            f"FROM events v JOIN articles a ON a.id = v.article_id WHERE {' AND '.join(where) or 'true'} "
-            "ORDER BY a.canonical_id, v.article_id, v.seq"
-        )
-        n = len(records.EVENT_COLUMNS)
+        query, args = sql.event_query(filters or Filters(), sql.POSTGRES)
         with self._talking(), self._conn.transaction(), self._conn.cursor(name="marsad_events") as cur:
             cur.itersize = 2000
-            cur.execute(sql, args)
+            cur.execute(query, args)
             for row in cur:
-                ev = dict(zip(records.EVENT_COLUMNS, row[:n]))
-                ev["evidence"] = row[n + 4]
-                yield EventRow(
-                    article_id=ev["article_id"], canonical_id=row[n], article_source=row[n + 1], url=row[n + 2],
-                    published=row[n + 3], seq=ev["seq"], event=ev,
-                )  # fmt: skip
+                yield sql.event_row(row, sql.POSTGRES)
 
     @_reading
     def stats(self) -> StoreStats:
-        c = self._conn
-
-        def one(sql: str) -> int:
-            return int(c.execute(sql).fetchone()[0])
-
-        langs = {
-            str(k): int(v) for k, v in c.execute("SELECT language, count(*) FROM articles GROUP BY language")
-        }
-        (size,) = c.execute(
+        (size,) = self._conn.execute(
             "SELECT coalesce(sum(pg_total_relation_size(to_regclass(t))), 0) FROM unnest(%s::text[]) t",
             (list(_TABLES),),
         ).fetchone()
-        return StoreStats(
-            articles=one("SELECT count(*) FROM articles"),
-            canonical=one("SELECT count(*) FROM articles WHERE canonical_id = id"),
-            exact_duplicates=one("SELECT count(*) FROM articles WHERE dup_kind = 'exact'"),
-            near_duplicates=one("SELECT count(*) FROM articles WHERE dup_kind = 'near'"),
-            entities=one("SELECT count(*) FROM entities"),
-            quotes=one("SELECT count(*) FROM quotes"),
-            events=one("SELECT count(*) FROM events"),
-            failed_analyses=one("SELECT count(*) FROM articles WHERE error IS NOT NULL"),
-            languages=langs,
-            size_bytes=int(size),
-        )
+        return sql.stats(self._conn.execute, int(size))
 
     @_reading
     def check(self) -> list[str]:
         c = self._conn
-        problems: list[str] = []
-        (bad,) = c.execute(
-            "SELECT count(*) FROM articles a LEFT JOIN articles k ON k.id = a.canonical_id "
-            "WHERE k.id IS NULL OR k.canonical_id != k.id OR (a.canonical_id = a.id) != (a.dup_kind IS NULL)"
-        ).fetchone()
-        if bad:
-            problems.append(f"dedup: {bad} articles point at a missing or non-canonical article")
-        (dup_keys,) = c.execute("SELECT count(*) - count(DISTINCT key) FROM articles").fetchone()
-        if dup_keys:
-            problems.append(f"{dup_keys} articles stored twice")
+        problems = sql.dedup_problems(c.execute)
         (split,) = c.execute(
             "SELECT count(*) FROM (SELECT text_hash FROM articles a WHERE EXISTS "
             "(SELECT 1 FROM minhash m WHERE m.article_id = a.id) "

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from marsad.store import dedup, records
+from marsad.store import dedup, records, sql
 from marsad.store.base import (
     Added,
     EventRow,
@@ -32,7 +32,6 @@ from marsad.store.base import (
 from marsad.store.index import IndexBusy, SearchIndex
 from marsad.store.schema import migrate
 from marsad.store.search import parse_query, snippet
-from marsad.text.normalize import match_form
 
 __all__ = ["SQLiteStore"]
 
@@ -56,14 +55,6 @@ def _unpack(value: bytes | str) -> dict[str, Any]:
     return record
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _like_prefix(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 class SQLiteStore(Store):
     """A store in one SQLite file.  ``index_path`` defaults to ``<file>-search`` beside it."""
 
@@ -71,7 +62,9 @@ class SQLiteStore(Store):
         self.path = Path(path).expanduser()
         self.location = str(self.path)
         if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder: give the path of a database file (e.g. {self.path}/marsad.db)")
+            raise StoreError(
+                f"{self.path} is a folder: give the path of a database file (e.g. {self.path}/marsad.db)"
+            )
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
@@ -132,7 +125,9 @@ class SQLiteStore(Store):
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self._conn.execute(f"SELECT key FROM articles WHERE key IN ({marks})", chunk))
+            found.update(
+                r[0] for r in self._conn.execute(f"SELECT key FROM articles WHERE key IN ({marks})", chunk)
+            )
         return found
 
     def _near(self, sig: bytes, text: str) -> tuple[int, float] | None:
@@ -141,25 +136,33 @@ class SQLiteStore(Store):
         for band, bucket in dedup.buckets(sig):
             cands.update(
                 r[0]
-                for r in self._conn.execute("SELECT article_id FROM lsh WHERE band = ? AND bucket = ?", (band, bucket))
+                for r in self._conn.execute(
+                    "SELECT article_id FROM lsh WHERE band = ? AND bucket = ?", (band, bucket)
+                )
             )
         best: tuple[float, int] | None = None
         mine: set[int] | None = None
         for aid in sorted(cands):
-            (other,) = self._conn.execute("SELECT signature FROM minhash WHERE article_id = ?", (aid,)).fetchone()
+            (other,) = self._conn.execute(
+                "SELECT signature FROM minhash WHERE article_id = ?", (aid,)
+            ).fetchone()
             sim = dedup.similarity(sig, other)
             if sim < dedup.PLAUSIBLE:
                 continue
             if sim < dedup.SURE:
                 if mine is None:
                     mine = dedup.shingles(text)
-                (other_text,) = self._conn.execute("SELECT text FROM articles WHERE id = ?", (aid,)).fetchone()
+                (other_text,) = self._conn.execute(
+                    "SELECT text FROM articles WHERE id = ?", (aid,)
+                ).fetchone()
                 sim = dedup.jaccard(mine, dedup.shingles(other_text))
             if sim >= dedup.THRESHOLD and (best is None or sim > best[0]):
                 best = (sim, aid)
         if best is None:
             return None
-        (canonical,) = self._conn.execute("SELECT canonical_id FROM articles WHERE id = ?", (best[1],)).fetchone()
+        (canonical,) = self._conn.execute(
+            "SELECT canonical_id FROM articles WHERE id = ?", (best[1],)
+        ).fetchone()
         return int(canonical), round(best[0], 4)
 
     def add(self, batch: Sequence[Prepared]) -> list[Added]:
@@ -181,7 +184,8 @@ class SQLiteStore(Store):
                 canonical, kind, sim = aid, None, None
                 if p.signature is not None:
                     same = conn.execute(
-                        "SELECT canonical_id FROM articles WHERE text_hash = ? ORDER BY id LIMIT 1", (p.text_hash,)
+                        "SELECT canonical_id FROM articles WHERE text_hash = ? ORDER BY id LIMIT 1",
+                        (p.text_hash,),
                     ).fetchone()
                     if same is not None:
                         canonical, kind, sim = int(same[0]), "exact", 1.0
@@ -202,7 +206,9 @@ class SQLiteStore(Store):
                     ),
                 )  # fmt: skip
                 if p.signature is not None:
-                    conn.execute("INSERT INTO minhash (article_id, signature) VALUES (?, ?)", (aid, p.signature))
+                    conn.execute(
+                        "INSERT INTO minhash (article_id, signature) VALUES (?, ?)", (aid, p.signature)
+                    )
                     conn.executemany(
                         "INSERT INTO lsh (band, bucket, article_id) VALUES (?, ?, ?)",
                         [(b, h, aid) for b, h in dedup.buckets(p.signature)],
@@ -262,46 +268,22 @@ class SQLiteStore(Store):
 
     # -- reading ---------------------------------------------------------------------------
     def article(self, article_id: int) -> StoredArticle | None:
-        row = self._conn.execute(f"SELECT {_ARTICLE_COLS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
         if row is None:
             return None
         record = _unpack(row[14]) if row[14] else None
         if record is not None:
             record = {"schema": record.get("schema"), "id": record.get("id"), "text": row[13], **record}
         return StoredArticle(
-            id=row[0], key=row[1], title=row[7], source=row[8], url=row[9], published=_date(row[10]),
+            id=row[0], key=row[1], title=row[7], source=row[8], url=row[9], published=sql.SQLITE.published(row[10]),
             language=row[11], origin=row[12], text=row[13], canonical_id=row[3], dup_kind=row[4],
             record=record, error=row[15],
         )  # fmt: skip
 
     def _filter_sql(self, f: Filters, *, alias: str = "a") -> tuple[str, list[Any]]:
-        where: list[str] = []
-        args: list[Any] = []
-        if f.date_from:
-            where.append(f"{alias}.published >= ?")
-            args.append(f.date_from.isoformat())
-        if f.date_to:
-            where.append(f"{alias}.published <= ?")
-            args.append(f.date_to.isoformat())
-        if f.source:
-            where.append(f"{alias}.source = ?")
-            args.append(f.source)
-        if f.entity:
-            where.append(
-                f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = {alias}.id AND (e.kb = ? OR e.norm = ?))"
-            )
-            args += [f.entity, match_form(f.entity)]
-        if f.event_type:
-            where.append(f"EXISTS (SELECT 1 FROM events v WHERE v.article_id = {alias}.id AND v.type = ?)")
-            args.append(f.event_type.upper())
-        if f.actor:
-            like = _like_prefix(f.actor.upper())
-            where.append(
-                f"(EXISTS (SELECT 1 FROM events v WHERE v.article_id = {alias}.id AND "
-                "(v.source_actor LIKE ? ESCAPE '\\' OR v.target_actor LIKE ? ESCAPE '\\')) OR "
-                f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = {alias}.id AND e.actor LIKE ? ESCAPE '\\'))"
-            )
-            args += [like, like, like]
+        where, args = sql.article_filters(f, sql.SQLITE, alias=alias)
         return (" AND ".join(where) or "1"), args
 
     def search(
@@ -334,88 +316,31 @@ class SQLiteStore(Store):
             if r is None:  # indexed but not in this database (an index from another store): skip
                 continue
             snip, spans = snippet(r[6], q) if snippets else ("", ())
-            hits.append(Hit(aid, score, r[1], r[2], _date(r[3]), r[4], r[5], snip, spans))
+            hits.append(Hit(aid, score, r[1], r[2], sql.SQLITE.published(r[3]), r[4], r[5], snip, spans))
         return hits
 
     def events(self, filters: Filters | None = None) -> Iterator[EventRow]:
-        f = filters or Filters()
-        where: list[str] = []
-        args: list[Any] = []
-        if f.date_from:
-            where.append("coalesce(v.date, a.published) >= ?")
-            args.append(f.date_from.isoformat())
-        if f.date_to:
-            where.append("coalesce(v.date, a.published) <= ?")
-            args.append(f.date_to.isoformat())
-        if f.source:
-            where.append("a.canonical_id IN (SELECT canonical_id FROM articles WHERE source = ?)")
-            args.append(f.source)
-        if f.event_type:
-            where.append("v.type = ?")
-            args.append(f.event_type.upper())
-        if f.actor:
-            like = _like_prefix(f.actor.upper())
-            where.append("(v.source_actor LIKE ? ESCAPE '\\' OR v.target_actor LIKE ? ESCAPE '\\')")
-            args += [like, like]
-        if f.entity:
-            norm = match_form(f.entity)
-            where.append("(v.source_kb = ? OR v.target_kb = ? OR v.source_norm = ? OR v.target_norm = ?)")
-            args += [f.entity, f.entity, norm, norm]
-        cols = ", ".join(f"v.{c}" for c in records.EVENT_COLUMNS)
-        sql = (
-            f"SELECT {cols}, a.canonical_id, a.source, a.url, a.published, "
-            "substr(a.text, v.evidence_start + 1, v.evidence_end - v.evidence_start) "
-            f"FROM events v JOIN articles a ON a.id = v.article_id WHERE {' AND '.join(where) or '1'} "
-            "ORDER BY a.canonical_id, v.article_id, v.seq"
-        )
-        n = len(records.EVENT_COLUMNS)
-        for row in self._conn.execute(sql, args):
-            ev = dict(zip(records.EVENT_COLUMNS, row[:n]))
-            ev["evidence"] = row[n + 4]
-            yield EventRow(
-                article_id=ev["article_id"], canonical_id=row[n], article_source=row[n + 1], url=row[n + 2],
-                published=_date(row[n + 3]), seq=ev["seq"], event=ev,
-            )  # fmt: skip
+        query, args = sql.event_query(filters or Filters(), sql.SQLITE)
+        for row in self._conn.execute(query, args):
+            yield sql.event_row(row, sql.SQLITE)
 
     def stats(self) -> StoreStats:
-        c = self._conn
-
-        def one(sql: str) -> int:
-            return int(c.execute(sql).fetchone()[0])
-
-        langs = {str(k): int(v) for k, v in c.execute("SELECT language, count(*) FROM articles GROUP BY language")}
         size = sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         if self._index_path.exists():
             size += sum(p.stat().st_size for p in self._index_path.iterdir() if p.is_file())
-        return StoreStats(
-            articles=one("SELECT count(*) FROM articles"),
-            canonical=one("SELECT count(*) FROM articles WHERE canonical_id = id"),
-            exact_duplicates=one("SELECT count(*) FROM articles WHERE dup_kind = 'exact'"),
-            near_duplicates=one("SELECT count(*) FROM articles WHERE dup_kind = 'near'"),
-            entities=one("SELECT count(*) FROM entities"),
-            quotes=one("SELECT count(*) FROM quotes"),
-            events=one("SELECT count(*) FROM events"),
-            failed_analyses=one("SELECT count(*) FROM articles WHERE error IS NOT NULL"),
-            languages=langs,
-            size_bytes=size,
-        )
+        return sql.stats(self._conn.execute, size)
 
     def check(self) -> list[str]:
         c = self._conn
         problems = [f"sqlite: {r[0]}" for r in c.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"foreign key: {tuple(r)}" for r in c.execute("PRAGMA foreign_key_check")]
-        (bad,) = c.execute(
-            "SELECT count(*) FROM articles a LEFT JOIN articles k ON k.id = a.canonical_id "
-            "WHERE k.id IS NULL OR k.canonical_id != k.id OR (a.canonical_id = a.id) != (a.dup_kind IS NULL)"
-        ).fetchone()
-        if bad:
-            problems.append(f"dedup: {bad} articles point at a missing or non-canonical article")
-        (dup_keys,) = c.execute("SELECT count(*) - count(DISTINCT key) FROM articles").fetchone()
-        if dup_keys:
-            problems.append(f"{dup_keys} articles stored twice")
+        problems += sql.dedup_problems(c.execute)
         self.sync_index()
         self.index.commit()
-        n_index, n_articles = self.index.count(), int(c.execute("SELECT count(*) FROM articles").fetchone()[0])
+        n_index, n_articles = (
+            self.index.count(),
+            int(c.execute("SELECT count(*) FROM articles").fetchone()[0]),
+        )
         if n_index != n_articles:
             problems.append(f"search index holds {n_index} articles, the store {n_articles}: run reindex")
         return problems
