@@ -11,34 +11,17 @@ its integrity.  The target is at least 150 articles/s with 2 workers.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
-from common import ROOT, SHARED
+from common import ROOT, SHARED, subset_files
 
 from marsad.ingest import ingest
 from marsad.ingest.runner import prepare, prepare_unanalysed
 from marsad.store import open_store
-
-
-def _subset(folder: Path, limit: int, tmp: Path) -> list[str]:
-    """The first ``limit`` articles, as JSON files of the same shape (zip order kept)."""
-    out, left = [], limit
-    for z in sorted(folder.glob("*.zip")):
-        if left <= 0:
-            break
-        with zipfile.ZipFile(z) as f:
-            arr = json.loads(f.read(f.namelist()[0]))[:left]
-        left -= len(arr)
-        p = tmp / f"{z.stem}.json"
-        p.write_text(json.dumps(arr, ensure_ascii=False), encoding="utf-8")
-        out.append(str(p))
-    return out
 
 
 def main() -> int:
@@ -52,7 +35,7 @@ def main() -> int:
         print(f"skipped: needs {data}")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        sources = _subset(data, args.limit, Path(tmp)) if args.limit else [str(data)]
+        sources = subset_files(data, args.limit, Path(tmp)) if args.limit else [str(data)]
         for w in args.workers:
             db = ROOT / "out" / f"bench-corpus-{w}.db"
             db.parent.mkdir(parents=True, exist_ok=True)

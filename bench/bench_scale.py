@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import random
 import shutil
@@ -34,13 +33,12 @@ import sys
 import tempfile
 import time
 import uuid
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, SHARED
+from common import ROOT, SHARED, subset_files
 
 from marsad.ingest import ingest
 from marsad.ingest.runner import BatchFn, prepare, prepare_unanalysed
@@ -50,21 +48,6 @@ from marsad.store.search import parse_query
 sys.path.insert(0, str(ROOT / "tests"))
 
 OUT = ROOT / "out"
-
-
-def _subset(folder: Path, limit: int, tmp: Path) -> list[str]:
-    """The first ``limit`` articles, as JSON files of the same shape (zip order kept)."""
-    out, left = [], limit
-    for z in sorted(folder.glob("*.zip")):
-        if left <= 0:
-            break
-        with zipfile.ZipFile(z) as f:
-            arr = json.loads(f.read(f.namelist()[0]))[:left]
-        left -= len(arr)
-        p = tmp / f"{z.stem}.json"
-        p.write_text(json.dumps(arr, ensure_ascii=False), encoding="utf-8")
-        out.append(str(p))
-    return out
 
 
 @contextmanager
@@ -247,7 +230,7 @@ def main() -> int:
     batch_fn = prepare_unanalysed if args.no_analysis else prepare
     what = "without analysis" if args.no_analysis else "with analysis"
     with tempfile.TemporaryDirectory() as tmp, pg_server(args.pg) as server:
-        sources = _subset(data, args.limit, Path(tmp)) if args.limit else [str(data)]
+        sources = subset_files(data, args.limit, Path(tmp)) if args.limit else [str(data)]
         n = f"{args.limit} articles" if args.limit else "all 31,030 articles"
         if "ingest" in args.only or "dask" in args.only:
             print(f"{n}, {what}, {args.workers} workers, on {os.cpu_count()} cores", flush=True)

@@ -33,6 +33,21 @@ def saudinewsnet(limit: int | None = None) -> list[dict[str, Any]]:
     return out
 
 
+def subset_files(folder: Path, limit: int, tmp: Path) -> list[str]:
+    """The first ``limit`` articles, as JSON files of the same shape (zip order kept)."""
+    out, left = [], limit
+    for z in sorted(folder.glob("*.zip")):
+        if left <= 0:
+            break
+        with zipfile.ZipFile(z) as f:
+            arr = json.loads(f.read(f.namelist()[0]))[:left]
+        left -= len(arr)
+        p = tmp / f"{z.stem}.json"
+        p.write_text(json.dumps(arr, ensure_ascii=False), encoding="utf-8")
+        out.append(str(p))
+    return out
+
+
 def sample(n: int, seed: int = 7) -> list[dict[str, Any]]:
     """``n`` SaudiNewsNet articles drawn at random (seeded) from the whole corpus.
 
