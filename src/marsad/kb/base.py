@@ -28,7 +28,8 @@ _CONJ = ("", "و", "ف")
 _PREP = ("", "ب", "ل", "ك")
 
 
-def _first_word_forms(word: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=100_000)
+def _first_word_forms(word: str) -> tuple[tuple[int, str], ...]:
     """Readings of a first word without its proclitics and with ال toggled, with a cost each.
 
     Cost 0 is the word itself; 1 the word with ال added or removed; 2 and more a word that
@@ -60,7 +61,7 @@ def _first_word_forms(word: str) -> list[tuple[int, str]]:
         if form not in seen:
             seen.add(form)
             uniq.append((cost, form))
-    return uniq
+    return tuple(uniq)
 
 
 class KnowledgeBase:
