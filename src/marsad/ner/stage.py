@@ -29,6 +29,8 @@ from marsad.document import Document, Entity, Token
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
+from marsad.ner.models import CrfModel, NerModel, NeuralModel
+from marsad.ner.neural import NeuralTagger
 from marsad.text.normalize import match_form
 
 __all__ = [
@@ -222,13 +224,13 @@ class NerStage:
 
     def __init__(
         self,
-        tagger: pycrfsuite.Tagger,
+        model: NerModel,
         featurizer: Featurizer,
         names: Gazetteer,
         particles: Particles,
         info: dict[str, Any],
     ) -> None:
-        self._tagger = tagger
+        self._model = model
         self.featurizer = featurizer
         self.names = names
         self.particles = particles
@@ -244,6 +246,16 @@ class NerStage:
         names: Gazetteer,
         particles: Particles = frozenset(),
     ) -> NerStage:
+        s = meta.get("settings", {})
+        settings = FeatureSettings(**{k: v for k, v in s.items() if k in FeatureSettings.__slots__})
+        if meta.get("kind") == "neural":
+            try:
+                net, _ = NeuralTagger.load(model.read_bytes(), Featurizer(clusters, gazetteer, settings))
+            except (OSError, KeyError, ValueError) as exc:
+                raise RuntimeError(
+                    f"cannot read the NER model {model}: rebuild it with tools/train_ner_nn.py --final"
+                ) from exc
+            return cls(NeuralModel(net), net.inputs.featurizer, names, particles, meta)
         tagger = pycrfsuite.Tagger()
         try:
             tagger.open(str(model))
@@ -251,17 +263,16 @@ class NerStage:
             raise RuntimeError(
                 f"cannot read the NER model {model}: rebuild it with tools/train_ner.py --final"
             ) from exc
-        s = meta.get("settings", {})
-        settings = FeatureSettings(**{k: v for k, v in s.items() if k in FeatureSettings.__slots__})
         # Only attributes with weights are worth emitting: tagging cost grows with each one.
         known = frozenset(attr for attr, _label in tagger.info().state_features)
-        return cls(tagger, Featurizer(clusters, gazetteer, settings, known), names, particles, meta)
+        featurizer = Featurizer(clusters, gazetteer, settings, known)
+        return cls(CrfModel(tagger, featurizer), featurizer, names, particles, meta)
 
     def tag_words(self, words: Sequence[str]) -> list[str]:
         """IOB2 tags for one sentence given as word strings."""
         if not words:
             return []
-        return to_iob2(self._tagger.tag(self.featurizer.sentence(words)))
+        return to_iob2(self._model.run([words])[0])
 
     def spans(
         self, sentences: Iterable[Sequence[str]], *, names: bool = True, document: bool = True
@@ -272,39 +283,26 @@ class NerStage:
         ``(sentence, start, end)``: the mean marginal probability of its tokens' labels.
         """
         segs = [list(ws) for ws in sentences]
-        tagger = self._tagger
-        xseqs = [self.featurizer.sentence(ws) for ws in segs]
+        model = self._model
         found: list[list[Span]] = []
         conf: dict[tuple[int, int, int], float] = {}
-        for i, x in enumerate(xseqs):
-            if not x:
-                found.append([])
-                continue
-            labels = tagger.tag(x)
+        for i, labels in enumerate(model.run(segs)):
             # ANERcorp has about a hundred Latin-script tokens: the model cannot read Latin text,
             # so its spans there are dropped and Latin names come from the trusted names alone
             spans = [sp for sp in decode(to_iob2(labels)) if not _latin(segs[i][sp[0] : sp[1]])]
             for s, e, _t in spans:
-                conf[(i, s, e)] = sum(tagger.marginal(labels[j], j) for j in range(s, e)) / (e - s)
+                conf[(i, s, e)] = sum(model.label_prob(i, j) for j in range(s, e)) / (e - s)
             found.append(spans)
         infos = [[self.featurizer.word(w) for w in ws] for ws in segs]
         norms = [[i.norm for i in seg] for seg in infos]
-
-        current = [-1]  # the sentence the tagger holds: setting one re-runs its lattice, so set it once
         verdicts: dict[tuple[int, int, int], bool] = {}
 
         def plausible(i: int, s: int, e: int) -> bool:
             key = (i, s, e)
             got = verdicts.get(key)
             if got is None:
-                if _latin(segs[i][s:e]):  # a Latin-script name: the model knows no Latin text
-                    got = True
-                else:
-                    if current[0] != i:
-                        tagger.set(xseqs[i])
-                        current[0] = i
-                    p_entity: float = max(1.0 - tagger.marginal("O", j) for j in range(s, e))
-                    got = p_entity >= MIN_ENTITY_PROB
+                # a Latin-script name: the model knows no Latin text
+                got = _latin(segs[i][s:e]) or model.entity_prob(i, s, e) >= MIN_ENTITY_PROB
                 verdicts[key] = got
             return got
 
@@ -384,5 +382,5 @@ def load_packaged(
     particles = read_particles(data.joinpath("name_particles.tsv").read_text(encoding="utf-8"))
     if model is not None:
         return NerStage.from_files(model, meta, clusters, gazetteer, names, particles)
-    with resources.as_file(data.joinpath("model.crfsuite")) as path:
+    with resources.as_file(data.joinpath(meta.get("file", "model.crfsuite"))) as path:
         return NerStage.from_files(path, meta, clusters, gazetteer, names, particles)

@@ -1,0 +1,319 @@
+"""A small neural tagger in plain numpy: word inputs → BiLSTM → CRF (IOBES), trained by
+``tools/train_ner_nn.py`` (PyTorch is needed for training only).
+
+Each token's input is, per word type and computed once (cached):
+
+* the mean of learned embeddings of the word's symbolic features (the CRF's own-word features of
+  :class:`~marsad.ner.features.Featurizer`: forms, clitic-stripped stem, proclitics, affixes,
+  stem trigrams, shape, clusters, one-word gazetteer classes), those seen in training;
+* a fixed word vector pretrained on SaudiNewsNet (PPMI-SVD, ``tools/build_ner_vectors.py``), of
+  the word or else of its stem, stored as int8 with a scale per row;
+
+and, per sentence, the multi-word gazetteer matches the token is part of (``B-``/``I-`` × type).
+A one-layer BiLSTM reads the sentence, a linear layer gives label scores, and a linear-chain CRF
+with the IOBES constraints decodes (Viterbi) and gives every token's label marginals
+(forward-backward).  All sentences of a document run as one padded batch.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from marsad.ner.features import Featurizer
+from marsad.ner.gazetteer import TYPES
+
+__all__ = ["LABELS", "NeuralInputs", "NeuralTagger", "allowed_transitions"]
+
+LABELS = ("O", *(p + "-" + t for t in TYPES for p in "BIES"))
+_DIGITS = re.compile(r"\d+")
+
+
+def allowed_transitions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """IOBES validity: (from, to) matrix, allowed first labels, allowed last labels."""
+    n = len(LABELS)
+    trans = np.zeros((n, n), dtype=bool)
+    for i, a in enumerate(LABELS):
+        for j, b in enumerate(LABELS):
+            if a == "O" or a[0] in "ES":
+                trans[i, j] = b == "O" or b[0] in "BS"
+            else:
+                trans[i, j] = b[0] in "IE" and b[2:] == a[2:]
+    start = np.array([b == "O" or b[0] in "BS" for b in LABELS])
+    end = np.array([a == "O" or a[0] in "ES" for a in LABELS])
+    return trans, start, end
+
+
+class NeuralInputs:
+    """The per-word-type inputs: feature ids and the pretrained vector's row (``-1``: none)."""
+
+    def __init__(
+        self, featurizer: Featurizer, features: Sequence[str], words: Sequence[str], *, cache: bool = True
+    ) -> None:
+        """``cache``: keep each word's inputs (for training; the tagger caches further on)."""
+        self.featurizer = featurizer
+        self.cache = cache
+        self.features = {f: i for i, f in enumerate(features)}
+        self.words = {w: i for i, w in enumerate(words)}
+        self._cache: dict[str, tuple[list[int], int]] = {}
+
+    def word(self, word: str) -> tuple[list[int], int]:
+        got = self._cache.get(word)
+        if got is None:
+            info = self.featurizer.word(word)
+            row = self.words.get(_DIGITS.sub("0", info.norm), -1)
+            extra = "v=w"
+            if row < 0:
+                row = self.words.get(_DIGITS.sub("0", info.stem), -1)
+                extra = "v=s" if row >= 0 else "v=oov"
+            ids = [i for f in (*info.own, extra) if (i := self.features.get(f, -1)) >= 0]
+            got = (ids, row)
+            if self.cache and len(self._cache) < 500_000:
+                self._cache[word] = got
+        return got
+
+    def gazetteer(self, words: Sequence[str]) -> list[list[int]]:
+        """Per token, indices 0..7 of the multi-word gazetteer tags (B-/I- × type) it carries."""
+        feat = self.featurizer
+        out: list[list[int]] = [[] for _ in words]
+        if not feat.settings.gazetteer:
+            return out
+        infos = [feat.word(w) for w in words]
+        if not any(i.gaz for i in infos):
+            return out
+        for m in feat.gazetteer.match_candidates([i.norm for i in infos], [i.gaz for i in infos]):
+            if m.end - m.start < 2:
+                continue
+            for t in m.types:
+                if t in TYPES:
+                    k = TYPES.index(t)
+                    out[m.start].append(2 * k)
+                    for j in range(m.start + 1, m.end):
+                        out[j].append(2 * k + 1)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    feat_emb: np.ndarray  # (features, d_feat)
+    vectors: np.ndarray  # (words, d_vec) int8
+    scale: np.ndarray  # (words,): a row's values are vectors[row] * scale[row]
+    w_ih: np.ndarray  # (2, 4H, d_in)
+    w_hh: np.ndarray  # (2, 4H, H)
+    bias: np.ndarray  # (2, 4H)
+    w_out: np.ndarray  # (L, 2H)
+    b_out: np.ndarray  # (L,)
+    trans: np.ndarray  # (L, L) log scores, from → to, -inf where not allowed
+    start: np.ndarray  # (L,)
+    end: np.ndarray  # (L,)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for a 2-D ``a``, in row blocks small enough that OpenBLAS stays on one thread
+    (it threads products above 2**18 multiply-adds, and extra threads on one core only wait)."""
+    rows = max(1, (1 << 18) // (b.shape[0] * b.shape[1]))
+    if len(a) <= rows:
+        return a @ b
+    return np.concatenate([a[k : k + rows] @ b for k in range(0, len(a), rows)])
+
+
+class NeuralTagger:
+    """Labels and marginals for the sentences of a document (numpy, one thread's worth).
+
+    What depends on the word string alone, up to the LSTM's input projection (both directions),
+    is computed once per word type and cached (float16); a document then costs the recurrence,
+    the output layer and the CRF, run over batches of up to 16 sentences of similar length.
+    """
+
+    cache_size = 60_000
+    max_batch = 16  # keeps the recurrence's products on one BLAS thread
+
+    def __init__(self, inputs: NeuralInputs, w: _Weights) -> None:
+        self.inputs = inputs
+        self.w = w
+        self.hidden = w.w_hh.shape[2]
+        self.label_index = {lab: k for k, lab in enumerate(LABELS)}
+        self._gates: dict[str, np.ndarray] = {}
+        d_x = w.feat_emb.shape[1] + w.vectors.shape[1]
+        h = self.hidden
+        # gate order i, f, o, g (PyTorch's is i, f, g, o): one sigmoid call covers three gates
+        perm = np.r_[0 : 2 * h, 3 * h : 4 * h, 2 * h : 3 * h]
+        w_ih = w.w_ih[:, perm]
+        self._w_word = np.concatenate([w_ih[0][:, :d_x], w_ih[1][:, :d_x]]).T.copy()  # (d_x, 8h)
+        self._w_gaz = np.concatenate([w_ih[0][:, d_x:], w_ih[1][:, d_x:]]).T.copy()  # (8, 8h)
+        self._bias = np.concatenate([w.bias[0][perm], w.bias[1][perm]])
+        self._w_hh = [w.w_hh[0][perm].T.copy(), w.w_hh[1][perm].T.copy()]
+        self._w_out = [w.w_out[:, :h].T.copy(), w.w_out[:, h:].T.copy()]
+        self._exp_trans = np.exp(w.trans)
+        self._exp_start = np.exp(w.start)
+        self._exp_end = np.exp(w.end)
+
+    @classmethod
+    def load(cls, raw: bytes, featurizer: Featurizer) -> tuple[NeuralTagger, dict[str, Any]]:
+        z = np.load(io.BytesIO(raw), allow_pickle=False)
+        features = bytes(z["features"]).decode("utf-8").split("\n")
+        words = bytes(z["words"]).decode("utf-8").split("\n")
+        trans, start, end = allowed_transitions()
+        ninf = np.float32(-np.inf)
+
+        def dequant(name: str) -> np.ndarray:
+            return z[name].astype(np.float32) * z[name + "_scale"].astype(np.float32)[:, None]
+
+        w = _Weights(
+            feat_emb=dequant("feat_emb"),
+            vectors=z["vectors"],
+            scale=z["vectors_scale"].astype(np.float32),
+            w_ih=z["w_ih"].astype(np.float32),
+            w_hh=z["w_hh"].astype(np.float32),
+            bias=z["bias"].astype(np.float32),
+            w_out=z["w_out"].astype(np.float32),
+            b_out=z["b_out"].astype(np.float32),
+            trans=np.where(trans, z["trans"].astype(np.float32), ninf),
+            start=np.where(start, z["start"].astype(np.float32), ninf),
+            end=np.where(end, z["end"].astype(np.float32), ninf),
+        )
+        # the featurizer need only build the features the model has embeddings for
+        featurizer = Featurizer(
+            featurizer.clusters, featurizer.gazetteer, featurizer.settings, frozenset(features)
+        )
+        return cls(NeuralInputs(featurizer, features, words, cache=False), w), {}
+
+    def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+        """Both directions' input-gate pre-activations (bias included) of every word of the
+        document from the word alone: cached ones, and the new ones in one product."""
+        cache = self._gates
+        new = [x for x in dict.fromkeys(x for ws in sentences for x in ws) if x not in cache]
+        if not new:
+            return cache
+        w = self.w
+        got = [self.inputs.word(x) for x in new]  # every word has at least its v= feature
+        flat = np.fromiter((k for ids, _ in got for k in ids), np.int64)
+        starts = np.cumsum([0, *(len(ids) for ids, _ in got[:-1])])
+        counts = np.array([len(ids) for ids, _ in got], np.float32)
+        sym = np.add.reduceat(w.feat_emb[flat], starts, axis=0) / counts[:, None]
+        rows = np.array([row for _, row in got])
+        vec = w.vectors[rows].astype(np.float32) * w.scale[rows][:, None]
+        vec[rows < 0] = 0.0
+        gates = (_matmul(np.concatenate([sym, vec], axis=1), self._w_word) + self._bias).astype(np.float16)
+        room = self.cache_size - len(cache)
+        if room >= len(new):
+            cache.update(zip(new, gates))
+            return cache
+        cache.update(zip(new[: max(room, 0)], gates))
+        return {**cache, **dict(zip(new, gates))}
+
+    def run(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], np.ndarray]]:
+        """IOBES labels and the (tokens, labels) marginal matrix of each sentence."""
+        out: list[tuple[list[str], np.ndarray]] = [([], np.zeros((0, len(LABELS)), np.float32))] * len(
+            sentences
+        )
+        doc_gates = self._doc_gates(sentences)
+        # sentences of similar length run as one padded batch, so padding stays small
+        order = sorted((i for i, s in enumerate(sentences) if len(s)), key=lambda i: len(sentences[i]))
+        batch: list[int] = []
+        total = 0
+        for i in order:
+            n = len(sentences[i])
+            if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 1.5 * (total + n)):
+                self._run_batch(sentences, batch, out, doc_gates)
+                batch, total = [], 0
+            batch.append(i)
+            total += n
+        if batch:
+            self._run_batch(sentences, batch, out, doc_gates)
+        return out
+
+    def _run_batch(
+        self,
+        sentences: Sequence[Sequence[str]],
+        idx: list[int],
+        out: list[tuple[list[str], np.ndarray]],
+        doc_gates: dict[str, np.ndarray],
+    ) -> None:
+        w = self.w
+        lens = np.array([len(sentences[i]) for i in idx])
+        b, t_max, h = len(idx), int(lens.max()), self.hidden
+        gates = np.zeros((b, t_max, 8 * h), np.float32)
+        for r, i in enumerate(idx):
+            ws = sentences[i]
+            gates[r, : len(ws)] = np.stack([doc_gates[x] for x in ws])
+            for j, ks in enumerate(self.inputs.gazetteer(ws)):
+                if ks:
+                    gates[r, j] += self._w_gaz[ks].sum(axis=0)
+        mask = np.arange(t_max)[None, :] < lens[:, None]  # (b, t)
+        # the backward direction reads each sentence reversed, left-aligned
+        rev = np.where(mask, lens[:, None] - 1 - np.arange(t_max)[None, :], 0)
+        rows = np.arange(b)[:, None]
+        emit = np.zeros((b * t_max, len(LABELS)), np.float32)
+        for d in (0, 1):
+            gates_in = gates[:, :, : 4 * h] if d == 0 else gates[rows, rev, 4 * h :]
+            w_hh = self._w_hh[d]
+            hd = np.zeros((b, h), np.float32)
+            cd = np.zeros((b, h), np.float32)
+            out_d = np.empty((b, t_max, h), np.float32)
+            for t in range(t_max):
+                g = gates_in[:, t] + hd @ w_hh
+                s = _sigmoid(g[:, : 3 * h])
+                cd = s[:, h : 2 * h] * cd + s[:, :h] * np.tanh(g[:, 3 * h :])
+                hd = s[:, 2 * h :] * np.tanh(cd)
+                out_d[:, t] = hd
+            if d == 1:
+                out_d = out_d[rows, rev]
+            emit += _matmul(out_d.reshape(b * t_max, h), self._w_out[d])
+        emit = emit.reshape(b, t_max, -1) + w.b_out
+        labels = self._viterbi(emit, mask)
+        marg = self._marginals(emit, mask)
+        for r, i in enumerate(idx):
+            n = int(lens[r])
+            out[i] = ([LABELS[k] for k in labels[r, :n]], marg[r, :n])
+
+    def _viterbi(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w = self.w
+        b, t_max, n = emit.shape
+        score = w.start + emit[:, 0]
+        back = np.zeros((b, t_max, n), np.int64)
+        same = np.broadcast_to(np.arange(n), (b, n))
+        for t in range(1, t_max):
+            cand = score[:, :, None] + w.trans[None]  # (b, from, to)
+            best = cand.argmax(axis=1)
+            new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + emit[:, t]
+            m = mask[:, t, None]
+            score = np.where(m, new, score)
+            back[:, t] = np.where(m, best, same)
+        score = score + w.end
+        path = np.zeros((b, t_max), np.int64)
+        path[:, -1] = score.argmax(axis=1)
+        for t in range(t_max - 1, 0, -1):
+            path[:, t - 1] = back[np.arange(b), t, path[:, t]]
+        return path
+
+    def _marginals(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Scaled forward-backward; padding positions pass the state through unchanged."""
+        b, t_max, n = emit.shape
+        e = np.exp(emit - emit.max(axis=2, keepdims=True))
+        a_mat = self._exp_trans
+        alpha = np.empty((b, t_max, n), np.float64)
+        a = self._exp_start * e[:, 0]
+        alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
+        for t in range(1, t_max):
+            a = (alpha[:, t - 1] @ a_mat) * e[:, t]
+            a = np.where(mask[:, t, None], a / a.sum(axis=1, keepdims=True), alpha[:, t - 1])
+            alpha[:, t] = a
+        beta = np.empty((b, t_max, n), np.float64)
+        beta[:, -1] = self._exp_end / self._exp_end.sum()
+        for t in range(t_max - 2, -1, -1):
+            bt = (beta[:, t + 1] * e[:, t + 1]) @ a_mat.T
+            bt = np.where(mask[:, t + 1, None], bt / bt.sum(axis=1, keepdims=True), beta[:, t + 1])
+            beta[:, t] = bt
+        p = alpha * beta
+        p /= p.sum(axis=2, keepdims=True)
+        return p.astype(np.float32)

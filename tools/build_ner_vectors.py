@@ -1,0 +1,68 @@
+"""Build the word vectors the neural NER tagger starts from, from the unlabeled SaudiNewsNet articles.
+
+    nice python tools/build_ner_vectors.py [--shared ../shared] [--out /tmp/ner_vectors.npz]
+
+The same deterministic PPMI-SVD as ``tools/build_clusters.py`` (whose tokenisation and
+embedding code this reuses): the ``--max-words`` most frequent words (matching form, digit runs
+as ``0``), a *syntactic* part from the words at -2, -1, +1, +2 (each offset its own context
+block) and a *topical* part from a bag of the words at -5..+5, each L2-normalised, concatenated.
+Output: an ``.npz`` with ``words`` (one string, newline-separated) and ``vectors`` (float32).
+``tools/train_ner_nn.py`` reads it and packages the vectors it keeps as int8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from build_clusters import OFFSETS, ROOT, TOPIC_OFFSETS, embed, read_articles, tokens
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=Path("/tmp/ner_vectors.npz"))
+    ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--max-words", type=int, default=80_000)
+    ap.add_argument("--contexts", type=int, default=10_000)
+    ap.add_argument("--dim", type=int, default=64, help="syntactic dimensions")
+    ap.add_argument("--topic-dim", type=int, default=32, help="topical dimensions (0 for none)")
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    counts: Counter[str] = Counter()
+    docs: list[list[str]] = []
+    for text in read_articles(args.shared / "data" / "saudinewsnet"):
+        toks = tokens(text)
+        counts.update(toks)
+        docs.append(toks)
+    n_tokens = sum(counts.values())
+    print(f"{len(docs)} articles, {n_tokens} tokens ({time.time() - t0:.0f}s)", flush=True)
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    vocab = [w for w, c in ranked[: args.max_words] if c >= args.min_count]
+    index = {w: i for i, w in enumerate(vocab)}
+    n_ctx = min(args.contexts, len(vocab))
+    unk = len(vocab)
+    ids = np.fromiter(
+        (index.get(w, unk) for toks in docs for w in [*toks, "\n"]),
+        dtype=np.int64,
+        count=n_tokens + len(docs),
+    )
+    del docs
+    parts = [embed(ids, unk, n_ctx, OFFSETS, positional=True, dim=args.dim, seed=args.seed)]
+    print(f"syntactic {parts[0].shape} ({time.time() - t0:.0f}s)", flush=True)
+    if args.topic_dim:
+        parts.append(
+            embed(ids, unk, n_ctx, TOPIC_OFFSETS, positional=False, dim=args.topic_dim, seed=args.seed)
+        )
+        print(f"topical {parts[1].shape} ({time.time() - t0:.0f}s)", flush=True)
+    vec = np.concatenate(parts, axis=1).astype(np.float32)
+    np.savez(args.out, words="\n".join(vocab), vectors=vec)
+    print(f"wrote {args.out} {vec.shape} ({time.time() - t0:.0f}s)")
+
+
+if __name__ == "__main__":
+    main()

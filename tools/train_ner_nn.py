@@ -1,0 +1,386 @@
+"""Train the neural NER tagger (BiLSTM-CRF over cached word inputs) from ANERcorp's training part.
+
+    nice python tools/train_ner_nn.py                  # fit on train minus dev, early-stop on dev
+    nice python tools/train_ner_nn.py --folds 3        # also cross-validate (fixed epoch count)
+    nice python tools/train_ner_nn.py --final          # refit on all of train.txt, write the model
+
+Needs PyTorch (``pip install -e .[tools]``; the package itself runs the model in numpy, see
+``marsad/ner/neural.py``) and the word vectors of ``tools/build_ner_vectors.py``.  The dev block
+is the same as ``tools/train_ner.py``'s (the last 10 % of the sentences); the held-out test split
+is never read.  Deterministic: fixed seeds, one thread, a seeded data order.  The dev score of
+every epoch is computed by the numpy tagger on the exported weights, so it is the score the
+package gets.  ``--final`` trains on everything for the best dev epoch count and writes
+``ner.npz`` and ``model.json`` (``"kind": "neural"``) to ``src/marsad/ner/data/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import numpy as np
+import torch
+from torch import nn
+from train_ner import as_record, print_scores, segmentation_sample, split
+
+from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2, to_iobes
+from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
+from marsad.ner.neural import LABELS, NeuralInputs, NeuralTagger, allowed_transitions
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "src" / "marsad" / "ner" / "data"
+Sents = list[tuple[list[str], list[str]]]
+
+
+class Net(nn.Module):
+    def __init__(
+        self, n_feat: int, vectors: np.ndarray, d_feat: int, hidden: int, dropout: float, feat_drop: float
+    ) -> None:
+        super().__init__()
+        self.n_feat = n_feat
+        self.feat_drop = feat_drop
+        self.feat = nn.Embedding(n_feat + 1, d_feat, padding_idx=n_feat)
+        nn.init.normal_(self.feat.weight, std=0.1)
+        with torch.no_grad():
+            self.feat.weight[n_feat].zero_()
+        vec = np.concatenate([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
+        self.register_buffer("vec", torch.from_numpy(vec))
+        d_in = d_feat + vectors.shape[1] + 8
+        self.lstm = nn.LSTM(d_in, hidden, batch_first=True, bidirectional=True)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(2 * hidden, len(LABELS))
+        n = len(LABELS)
+        self.trans = nn.Parameter(torch.zeros(n, n))
+        self.start = nn.Parameter(torch.zeros(n))
+        self.end = nn.Parameter(torch.zeros(n))
+        t, s, e = allowed_transitions()
+        self.register_buffer("bad_t", torch.from_numpy(np.where(t, 0.0, -1e4).astype(np.float32)))
+        self.register_buffer("bad_s", torch.from_numpy(np.where(s, 0.0, -1e4).astype(np.float32)))
+        self.register_buffer("bad_e", torch.from_numpy(np.where(e, 0.0, -1e4).astype(np.float32)))
+
+    def emissions(
+        self,
+        fids: torch.Tensor,
+        fcount: torch.Tensor,
+        vrow: torch.Tensor,
+        gaz: torch.Tensor,
+        lens: torch.Tensor,
+    ) -> torch.Tensor:
+        if self.training and self.feat_drop:  # drop single features, so none is relied on alone
+            keep = torch.rand(fids.shape) >= self.feat_drop
+            fids = torch.where(keep, fids, torch.full_like(fids, self.n_feat))
+            fcount = (fids != self.n_feat).sum(dim=2).float()
+        sym = self.feat(fids).sum(dim=2) / fcount.clamp(min=1).unsqueeze(-1)
+        x = torch.cat([sym, self.vec[vrow], gaz], dim=2)
+        x = self.drop(x)
+        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
+        h, _ = self.lstm(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+        return self.out(self.drop(h))
+
+    def nll(self, emit: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        trans = self.trans + self.bad_t
+        start = self.start + self.bad_s
+        end = self.end + self.bad_e
+        b, t_max, _ = emit.shape
+        ar = torch.arange(b)
+        # gold path score
+        score = start[tags[:, 0]] + emit[ar, 0, tags[:, 0]]
+        for t in range(1, t_max):
+            step = trans[tags[:, t - 1], tags[:, t]] + emit[ar, t, tags[:, t]]
+            score = score + step * mask[:, t]
+        last = tags[ar, mask.sum(dim=1).long() - 1]
+        score = score + end[last]
+        # partition
+        alpha = start + emit[:, 0]
+        for t in range(1, t_max):
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + trans.unsqueeze(0), dim=1) + emit[:, t]
+            alpha = torch.where(mask[:, t].unsqueeze(1) > 0, nxt, alpha)
+        log_z = torch.logsumexp(alpha + end, dim=1)
+        return (log_z - score).sum()
+
+
+def load_vectors(path: Path, limit: int) -> tuple[list[str], np.ndarray]:
+    z = np.load(path)
+    words = str(z["words"]).split("\n")[:limit]
+    return words, z["vectors"][:limit].astype(np.float32)
+
+
+def build_features(inputs_feat: Featurizer, sents: Sents, min_count: int) -> list[str]:
+    counts: Counter[str] = Counter()
+    for words, _ in sents:
+        for w in words:
+            counts.update(inputs_feat.word(w).own)
+    counts.update({"v=w": min_count, "v=s": min_count, "v=oov": min_count})
+    return sorted(f for f, c in counts.items() if c >= min_count)
+
+
+def repair(tags: list[str]) -> list[str]:
+    """A stray ``I-`` (after ``O`` or another type) starts an entity, as the scorer reads it."""
+    out = []
+    for i, t in enumerate(tags):
+        if t[0] == "I" and (i == 0 or tags[i - 1][2:] != t[2:]):
+            t = "B" + t[1:]
+        out.append(t)
+    return out
+
+
+class Encoded:
+    """Sentences as padded-ready arrays for one NeuralInputs."""
+
+    def __init__(self, inputs: NeuralInputs, sents: Sents, n_feat: int, n_vec: int) -> None:
+        self.items = []
+        for words, tags in sents:
+            fl = [inputs.word(w) for w in words]
+            gaz = np.zeros((len(words), 8), np.float32)
+            for j, ks in enumerate(inputs.gazetteer(words)):
+                gaz[j, ks] = 1.0
+            y = np.array([LABELS.index(t) for t in to_iobes(repair(tags))], np.int64)
+            self.items.append((fl, gaz, y))
+        self.n_feat = n_feat
+        self.n_vec = n_vec
+
+    def batch(self, ids: list[int]) -> tuple[torch.Tensor, ...]:
+        items = [self.items[i] for i in ids]
+        lens = [len(it[2]) for it in items]
+        t_max = max(lens)
+        f_max = max(len(f[0]) for it in items for f in it[0]) or 1
+        fids = np.full((len(items), t_max, f_max), self.n_feat, np.int64)
+        fcount = np.zeros((len(items), t_max), np.float32)
+        vrow = np.full((len(items), t_max), self.n_vec, np.int64)
+        gaz = np.zeros((len(items), t_max, 8), np.float32)
+        tags = np.zeros((len(items), t_max), np.int64)
+        mask = np.zeros((len(items), t_max), np.float32)
+        for r, (fl, g, y) in enumerate(items):
+            n = len(y)
+            for j, (fs, row) in enumerate(fl):
+                fids[r, j, : len(fs)] = fs
+                fcount[r, j] = len(fs)
+                vrow[r, j] = row if row >= 0 else self.n_vec
+            gaz[r, :n] = g
+            tags[r, :n] = y
+            mask[r, :n] = 1.0
+        return tuple(
+            torch.from_numpy(a) for a in (fids, fcount, vrow, gaz, tags, mask, np.array(lens, np.int64))
+        )
+
+
+def export(net: Net, features: list[str], words: list[str], vectors: np.ndarray) -> bytes:
+    sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+    n_feat = len(features)
+
+    def quantise(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """int8 rows with a float16 scale each."""
+        scale = (np.abs(a).max(axis=1) / 127.0 + 1e-12).astype(np.float16).astype(np.float32)
+        return np.clip(np.round(a / scale[:, None]), -127, 127).astype(np.int8), scale.astype(np.float16)
+
+    feat_q, feat_s = quantise(sd["feat.weight"][:n_feat])
+    vec_q, vec_s = quantise(vectors)
+    arrays = {
+        "features": np.frombuffer("\n".join(features).encode("utf-8"), dtype=np.uint8),
+        "words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+        "feat_emb": feat_q,
+        "feat_emb_scale": feat_s,
+        "vectors": vec_q,
+        "vectors_scale": vec_s,
+        "w_ih": np.stack([sd["lstm.weight_ih_l0"], sd["lstm.weight_ih_l0_reverse"]]),
+        "w_hh": np.stack([sd["lstm.weight_hh_l0"], sd["lstm.weight_hh_l0_reverse"]]),
+        "bias": np.stack(
+            [
+                sd["lstm.bias_ih_l0"] + sd["lstm.bias_hh_l0"],
+                sd["lstm.bias_ih_l0_reverse"] + sd["lstm.bias_hh_l0_reverse"],
+            ]
+        ),
+        "w_out": sd["out.weight"],
+        "b_out": sd["out.bias"],
+        "trans": sd["trans"],
+        "start": sd["start"],
+        "end": sd["end"],
+    }
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    return buf.getvalue()
+
+
+def evaluate(raw: bytes, feat: Featurizer, sents: Sents) -> dict[str, Any]:
+    return as_record(score_spans(*predict(raw, feat, sents)))
+
+
+def predict(raw: bytes, feat: Featurizer, sents: Sents) -> tuple[list[Any], list[Any]]:
+    tagger, _ = NeuralTagger.load(raw, feat)
+    gold, pred = [], []
+    for a in range(0, len(sents), 50):  # documents of about 50 sentences
+        chunk = sents[a : a + 50]
+        for (_words, tags), (labels, _m) in zip(chunk, tagger.run([w for w, _ in chunk])):
+            gold.append(tag_spans(tags))
+            pred.append(tag_spans(to_iob2(labels)))
+    return gold, pred
+
+
+def train(
+    args: argparse.Namespace,
+    feat: Featurizer,
+    vectors: np.ndarray,
+    words: list[str],
+    train_sents: Sents,
+    dev: Sents | None,
+    epochs: int,
+) -> tuple[bytes, int, dict[str, Any] | None]:
+    """Train for ``epochs`` (with ``dev``: keep the best dev epoch, stop after ``--patience``)."""
+    torch.manual_seed(args.seed)
+    features = build_features(feat, train_sents, args.min_feat_count)
+    inputs = NeuralInputs(feat, features, words)
+    enc = Encoded(inputs, train_sents, len(features), len(words))
+    net = Net(len(features), vectors, args.feat_dim, args.hidden, args.dropout, args.feat_drop)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    gen = torch.Generator().manual_seed(args.seed)
+    best: tuple[float, int, bytes, dict[str, Any] | None] = (-1.0, 0, b"", None)
+    for epoch in range(1, epochs + 1):
+        t0 = time.time()
+        net.train()
+        order = torch.randperm(len(enc.items), generator=gen).tolist()
+        total = 0.0
+        for a in range(0, len(order), args.batch):
+            fids, fcount, vrow, gaz, tags, mask, lens = enc.batch(order[a : a + args.batch])
+            emit = net.emissions(fids, fcount, vrow, gaz, lens)
+            loss = net.nll(emit, tags, mask)
+            opt.zero_grad()
+            (loss / len(lens)).backward()
+            nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            opt.step()
+            total += float(loss.detach())
+        net.eval()
+        raw = export(net, features, words, vectors)
+        msg = f"  epoch {epoch}: loss {total / len(order):.3f} ({time.time() - t0:.0f} s)"
+        if dev is not None:
+            sc = evaluate(raw, feat, dev)
+            f1 = sc["ALL"]["f1"]
+            per = " ".join(f"{t} {v['f1']:.3f}" for t, v in sorted(sc.items()) if t != "ALL")
+            msg += f"  dev F1 {f1:.4f} (P {sc['ALL']['precision']:.3f} R {sc['ALL']['recall']:.3f}) {per}"
+            if f1 > best[0]:
+                best = (f1, epoch, raw, sc)
+            elif epoch - best[1] >= args.patience:
+                print(msg, flush=True)
+                break
+        else:
+            best = (0.0, epoch, raw, None)
+        print(msg, flush=True)
+    return best[2], best[1], best[3]
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--vectors", type=Path, default=Path("/tmp/ner_vectors.npz"))
+    ap.add_argument("--max-vectors", type=int, default=50_000)
+    ap.add_argument("--dev-fraction", type=float, default=0.1)
+    ap.add_argument("--epochs", type=int, default=40)
+    ap.add_argument("--patience", type=int, default=6)
+    ap.add_argument("--hidden", type=int, default=64)
+    ap.add_argument("--feat-dim", type=int, default=64)
+    ap.add_argument("--dropout", type=float, default=0.5)
+    ap.add_argument("--feat-drop", type=float, default=0.0, help="drop each symbolic feature in training")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--min-feat-count", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--save-dev", type=Path, help="keep the dev-trained model here (with a .json beside it)")
+    ap.add_argument("--folds", type=int, default=0)
+    ap.add_argument("--final", action="store_true")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    torch.use_deterministic_algorithms(True)
+
+    train_path = args.shared / "data" / "anercorp" / "train.txt"
+    if not train_path.exists():
+        sys.exit(f"{train_path} not found: pass --shared pointing at the shared data folder")
+    if not args.vectors.exists():
+        sys.exit(f"{args.vectors} not found: build it with tools/build_ner_vectors.py --out {args.vectors}")
+    sents = read_conll(train_path)
+    clusters = Clusters.read(gzip.decompress((DATA / "clusters.tsv.gz").read_bytes()).decode("utf-8"))
+    gazetteer = Gazetteer.from_sources(
+        read_gazetteer_file(gzip.decompress((DATA / "gazetteer.tsv.gz").read_bytes()).decode())
+    )
+    settings = FeatureSettings(ngrams=True, cluster_bigrams=True)
+    feat = Featurizer(clusters, gazetteer, settings)
+    words, vectors = load_vectors(args.vectors, args.max_vectors)
+    hp = {
+        k: getattr(args, k)
+        for k in (
+            "max_vectors",
+            "hidden",
+            "feat_dim",
+            "dropout",
+            "feat_drop",
+            "lr",
+            "batch",
+            "min_feat_count",
+            "seed",
+        )
+    }
+    print(f"settings: {hp}")
+    record: dict[str, Any] = {
+        "kind": "neural",
+        "file": "ner.npz",
+        "data": {
+            "train": "ANERcorp train.txt (CAMeL Lab split)",
+            "sha256": hashlib.sha256(train_path.read_bytes()).hexdigest(),
+            "sentences": len(sents),
+        },
+        "settings": settings.to_dict(),
+        "segmentation": segmentation_sample(sents),
+        "params": hp,
+        "scheme": "iobes",
+        "clusters": "clusters.tsv.gz",
+        "gazetteer": "gazetteer.tsv.gz",
+    }
+    epochs = args.epochs
+    tr, dev = split(sents, args.dev_fraction)
+    raw, epochs, scores = train(args, feat, vectors, words, tr, dev, args.epochs)
+    print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
+    record["dev_scores"] = scores
+    record["params"]["epochs"] = epochs
+    if args.save_dev:
+        args.save_dev.write_bytes(raw)
+        dev_record = {**record, "file": args.save_dev.name}
+        args.save_dev.with_suffix(".json").write_text(json.dumps(dev_record, ensure_ascii=False, indent=2))
+    if args.folds:
+        gold: list[Any] = []
+        pred: list[Any] = []
+        size = -(-len(sents) // args.folds)
+        for k in range(args.folds):
+            held = sents[k * size : (k + 1) * size]
+            rest = sents[: k * size] + sents[(k + 1) * size :]
+            raw_k, _, _ = train(args, feat, vectors, words, rest, None, epochs)
+            g, p = predict(raw_k, feat, held)
+            gold += g
+            pred += p
+            print(f"  fold {k}: F1 {score_spans(g, p)['ALL'].f1:.4f}", flush=True)
+        cv = as_record(score_spans(gold, pred))
+        print_scores(f"{args.folds}-fold cross-validation (pooled):", cv)
+        record["cv_scores"] = cv
+    if args.final:
+        raw, _, _ = train(args, feat, vectors, words, sents, None, epochs)
+        (DATA / "ner.npz").write_bytes(raw)
+        (DATA / "model.json").write_text(
+            json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()
