@@ -39,7 +39,16 @@ from train_ner import as_record, print_scores, segmentation_sample, split
 from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2, to_iobes
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
-from marsad.ner.neural import LABELS, NeuralInputs, NeuralTagger, allowed_transitions
+from marsad.ner.neural import (
+    CHAR_DIM,
+    LABELS,
+    MAX_CHARS,
+    NeuralInputs,
+    NeuralTagger,
+    allowed_transitions,
+    char_ids,
+    char_text,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "src" / "marsad" / "ner" / "data"
@@ -48,10 +57,22 @@ Sents = list[tuple[list[str], list[str]]]
 
 class Net(nn.Module):
     def __init__(
-        self, n_feat: int, vectors: np.ndarray, d_feat: int, hidden: int, dropout: float, feat_drop: float
+        self,
+        n_feat: int,
+        vectors: np.ndarray,
+        d_feat: int,
+        hidden: int,
+        dropout: float,
+        feat_drop: float,
+        n_chars: int,
+        char_filters: int,
     ) -> None:
         super().__init__()
         self.n_feat = n_feat
+        self.char_filters = char_filters
+        if char_filters:
+            self.char_emb = nn.Embedding(n_chars, CHAR_DIM, padding_idx=0)
+            self.conv = nn.Conv1d(CHAR_DIM, char_filters, 3)
         self.feat_drop = feat_drop
         self.feat = nn.Embedding(n_feat + 1, d_feat, padding_idx=n_feat)
         nn.init.normal_(self.feat.weight, std=0.1)
@@ -59,7 +80,7 @@ class Net(nn.Module):
             self.feat.weight[n_feat].zero_()
         vec = np.concatenate([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
         self.register_buffer("vec", torch.from_numpy(vec))
-        d_in = d_feat + vectors.shape[1] + 8
+        d_in = d_feat + vectors.shape[1] + char_filters + 8
         self.lstm = nn.LSTM(d_in, hidden, batch_first=True, bidirectional=True)
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(2 * hidden, len(LABELS))
@@ -77,6 +98,7 @@ class Net(nn.Module):
         fids: torch.Tensor,
         fcount: torch.Tensor,
         vrow: torch.Tensor,
+        chars: torch.Tensor,
         gaz: torch.Tensor,
         lens: torch.Tensor,
     ) -> torch.Tensor:
@@ -85,7 +107,12 @@ class Net(nn.Module):
             fids = torch.where(keep, fids, torch.full_like(fids, self.n_feat))
             fcount = (fids != self.n_feat).sum(dim=2).float()
         sym = self.feat(fids).sum(dim=2) / fcount.clamp(min=1).unsqueeze(-1)
-        x = torch.cat([sym, self.vec[vrow], gaz], dim=2)
+        parts = [sym, self.vec[vrow]]
+        if self.char_filters:
+            b, t, n = chars.shape
+            ce = self.char_emb(chars.view(b * t, n)).transpose(1, 2)  # (b*t, dim, n)
+            parts.append(self.conv(ce).max(dim=2).values.view(b, t, -1))
+        x = torch.cat([*parts, gaz], dim=2)
         x = self.drop(x)
         packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
@@ -142,10 +169,12 @@ def repair(tags: list[str]) -> list[str]:
 class Encoded:
     """Sentences as padded-ready arrays for one NeuralInputs."""
 
-    def __init__(self, inputs: NeuralInputs, sents: Sents, n_feat: int, n_vec: int) -> None:
+    def __init__(
+        self, inputs: NeuralInputs, sents: Sents, n_feat: int, n_vec: int, chars: dict[str, int]
+    ) -> None:
         self.items = []
         for words, tags in sents:
-            fl = [inputs.word(w) for w in words]
+            fl = [(*inputs.word(w), char_ids(inputs.featurizer.word(w).norm, chars)) for w in words]
             gaz = np.zeros((len(words), 8), np.float32)
             for j, ks in enumerate(inputs.gazetteer(words)):
                 gaz[j, ks] = 1.0
@@ -162,12 +191,14 @@ class Encoded:
         fids = np.full((len(items), t_max, f_max), self.n_feat, np.int64)
         fcount = np.zeros((len(items), t_max), np.float32)
         vrow = np.full((len(items), t_max), self.n_vec, np.int64)
+        chars = np.zeros((len(items), t_max, MAX_CHARS + 2), np.int64)
         gaz = np.zeros((len(items), t_max, 8), np.float32)
         tags = np.zeros((len(items), t_max), np.int64)
         mask = np.zeros((len(items), t_max), np.float32)
         for r, (fl, g, y) in enumerate(items):
             n = len(y)
-            for j, (fs, row) in enumerate(fl):
+            for j, (fs, row, cs) in enumerate(fl):
+                chars[r, j, : len(cs)] = cs
                 fids[r, j, : len(fs)] = fs
                 fcount[r, j] = len(fs)
                 vrow[r, j] = row if row >= 0 else self.n_vec
@@ -175,12 +206,14 @@ class Encoded:
             tags[r, :n] = y
             mask[r, :n] = 1.0
         return tuple(
-            torch.from_numpy(a) for a in (fids, fcount, vrow, gaz, tags, mask, np.array(lens, np.int64))
+            torch.from_numpy(a)
+            for a in (fids, fcount, vrow, chars, gaz, tags, mask, np.array(lens, np.int64))
         )
 
 
-def export(net: Net, features: list[str], words: list[str], vectors: np.ndarray) -> bytes:
-    sd = {k: v.detach().numpy() for k, v in net.state_dict().items()}
+def export(
+    sd: dict[str, np.ndarray], features: list[str], words: list[str], chars: str, vectors: np.ndarray
+) -> bytes:
     n_feat = len(features)
 
     def quantise(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -211,6 +244,12 @@ def export(net: Net, features: list[str], words: list[str], vectors: np.ndarray)
         "start": sd["start"],
         "end": sd["end"],
     }
+    if "conv.weight" in sd:
+        w = sd["conv.weight"]  # (filters, dim, 3) -> (3 * dim, filters), window-major
+        arrays["chars"] = np.frombuffer(chars.encode("utf-8"), dtype=np.uint8)
+        arrays["char_emb"] = sd["char_emb.weight"]
+        arrays["char_w"] = w.transpose(2, 1, 0).reshape(-1, w.shape[0])
+        arrays["char_b"] = sd["conv.bias"]
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
@@ -244,8 +283,21 @@ def train(
     torch.manual_seed(args.seed)
     features = build_features(feat, train_sents, args.min_feat_count)
     inputs = NeuralInputs(feat, features, words)
-    enc = Encoded(inputs, train_sents, len(features), len(words))
-    net = Net(len(features), vectors, args.feat_dim, args.hidden, args.dropout, args.feat_drop)
+    char_counts = Counter(c for ws, _ in train_sents for w in ws for c in char_text(feat.word(w).norm))
+    chars = "".join(sorted(c for c, n in char_counts.items() if n >= 2 and c != "\n"))
+    char_index = {c: 4 + k for k, c in enumerate(chars)}
+    enc = Encoded(inputs, train_sents, len(features), len(words), char_index)
+    net = Net(
+        len(features),
+        vectors,
+        args.feat_dim,
+        args.hidden,
+        args.dropout,
+        args.feat_drop,
+        4 + len(chars),
+        args.char_filters,
+    )
+    recent: list[dict[str, np.ndarray]] = []
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     gen = torch.Generator().manual_seed(args.seed)
     best: tuple[float, int, bytes, dict[str, Any] | None] = (-1.0, 0, b"", None)
@@ -255,8 +307,8 @@ def train(
         order = torch.randperm(len(enc.items), generator=gen).tolist()
         total = 0.0
         for a in range(0, len(order), args.batch):
-            fids, fcount, vrow, gaz, tags, mask, lens = enc.batch(order[a : a + args.batch])
-            emit = net.emissions(fids, fcount, vrow, gaz, lens)
+            fids, fcount, vrow, chars, gaz, tags, mask, lens = enc.batch(order[a : a + args.batch])
+            emit = net.emissions(fids, fcount, vrow, chars, gaz, lens)
             loss = net.nll(emit, tags, mask)
             opt.zero_grad()
             (loss / len(lens)).backward()
@@ -264,7 +316,11 @@ def train(
             opt.step()
             total += float(loss.detach())
         net.eval()
-        raw = export(net, features, words, vectors)
+        recent = [*recent, {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}][
+            -args.average :
+        ]
+        sd = {k: np.mean([r[k] for r in recent], axis=0) for k in recent[0]}
+        raw = export(sd, features, words, chars, vectors)
         msg = f"  epoch {epoch}: loss {total / len(order):.3f} ({time.time() - t0:.0f} s)"
         if dev is not None:
             sc = evaluate(raw, feat, dev)
@@ -295,6 +351,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--dropout", type=float, default=0.5)
     ap.add_argument("--feat-drop", type=float, default=0.0, help="drop each symbolic feature in training")
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--char-filters", type=int, default=0, help="a character CNN with this many filters")
+    ap.add_argument("--average", type=int, default=1, help="average the weights of the last K epochs")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--min-feat-count", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
@@ -326,6 +384,8 @@ def main(argv: list[str] | None = None) -> None:
             "feat_dim",
             "dropout",
             "feat_drop",
+            "char_filters",
+            "average",
             "lr",
             "batch",
             "min_feat_count",

@@ -28,10 +28,31 @@ import numpy as np
 from marsad.ner.features import Featurizer
 from marsad.ner.gazetteer import TYPES
 
-__all__ = ["LABELS", "NeuralInputs", "NeuralTagger", "allowed_transitions"]
+__all__ = [
+    "CHAR_DIM",
+    "LABELS",
+    "MAX_CHARS",
+    "NeuralInputs",
+    "NeuralTagger",
+    "allowed_transitions",
+    "char_ids",
+    "char_text",
+]
 
 LABELS = ("O", *(p + "-" + t for t in TYPES for p in "BIES"))
+MAX_CHARS = 20  # a word's first characters the character CNN reads
+CHAR_DIM = 16
 _DIGITS = re.compile(r"\d+")
+
+
+def char_text(norm: str) -> str:
+    """The characters of a word (in matching form) that the character CNN reads."""
+    return _DIGITS.sub("0", norm)[:MAX_CHARS]
+
+
+def char_ids(norm: str, chars: dict[str, int]) -> list[int]:
+    """Character ids of a word in matching form: 1 begins, 3 ends, 2 is unknown, 0 pads."""
+    return [1, *(chars.get(c, 2) for c in char_text(norm)), 3]
 
 
 def allowed_transitions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,6 +132,10 @@ class _Weights:
     trans: np.ndarray  # (L, L) log scores, from → to, -inf where not allowed
     start: np.ndarray  # (L,)
     end: np.ndarray  # (L,)
+    chars: dict[str, int]  # the character CNN's alphabet (empty: no CNN)
+    char_emb: np.ndarray  # (chars, dim)
+    char_w: np.ndarray  # (3 * dim, filters): windows of three characters
+    char_b: np.ndarray  # (filters,)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -143,7 +168,7 @@ class NeuralTagger:
         self.hidden = w.w_hh.shape[2]
         self.label_index = {lab: k for k, lab in enumerate(LABELS)}
         self._gates: dict[str, np.ndarray] = {}
-        d_x = w.feat_emb.shape[1] + w.vectors.shape[1]
+        d_x = w.feat_emb.shape[1] + w.vectors.shape[1] + w.char_b.shape[0]
         h = self.hidden
         # gate order i, f, o, g (PyTorch's is i, f, g, o): one sigmoid call covers three gates
         perm = np.r_[0 : 2 * h, 3 * h : 4 * h, 2 * h : 3 * h]
@@ -180,6 +205,10 @@ class NeuralTagger:
             trans=np.where(trans, z["trans"].astype(np.float32), ninf),
             start=np.where(start, z["start"].astype(np.float32), ninf),
             end=np.where(end, z["end"].astype(np.float32), ninf),
+            chars={c: 4 + k for k, c in enumerate(bytes(z["chars"]).decode("utf-8"))} if "chars" in z else {},
+            char_emb=z["char_emb"].astype(np.float32) if "chars" in z else np.zeros((0, 0), np.float32),
+            char_w=z["char_w"].astype(np.float32) if "chars" in z else np.zeros((0, 0), np.float32),
+            char_b=z["char_b"].astype(np.float32) if "chars" in z else np.zeros(0, np.float32),
         )
         # the featurizer need only build the features the model has embeddings for
         featurizer = Featurizer(
@@ -203,13 +232,30 @@ class NeuralTagger:
         rows = np.array([row for _, row in got])
         vec = w.vectors[rows].astype(np.float32) * w.scale[rows][:, None]
         vec[rows < 0] = 0.0
-        gates = (_matmul(np.concatenate([sym, vec], axis=1), self._w_word) + self._bias).astype(np.float16)
+        parts = [sym, vec]
+        if w.chars:
+            parts.append(self._char_cnn([self.inputs.featurizer.word(x).norm for x in new]))
+        gates = (_matmul(np.concatenate(parts, axis=1), self._w_word) + self._bias).astype(np.float16)
         room = self.cache_size - len(cache)
         if room >= len(new):
             cache.update(zip(new, gates))
             return cache
         cache.update(zip(new[: max(room, 0)], gates))
         return {**cache, **dict(zip(new, gates))}
+
+    def _char_cnn(self, norms: Sequence[str]) -> np.ndarray:
+        """Max over windows of three characters of a linear filter bank, per word."""
+        w = self.w
+        n = MAX_CHARS + 2
+        ids = np.zeros((len(norms), n), np.int64)
+        for r, norm in enumerate(norms):
+            cs = char_ids(norm, w.chars)
+            ids[r, : len(cs)] = cs
+        e = w.char_emb[ids]  # (words, n, dim)
+        win = np.concatenate([e[:, 0 : n - 2], e[:, 1 : n - 1], e[:, 2:n]], axis=2)  # (words, n-2, 3*dim)
+        conv = _matmul(win.reshape(-1, win.shape[2]), w.char_w).reshape(len(norms), n - 2, -1)
+        out: np.ndarray = conv.max(axis=1) + w.char_b
+        return out
 
     def run(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], np.ndarray]]:
         """IOBES labels and the (tokens, labels) marginal matrix of each sentence."""

@@ -1,0 +1,92 @@
+"""The numpy BiLSTM-CRF of marsad.ner.neural: its CRF against brute force, its helpers."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from marsad.ner.conll import tag_spans, to_iob2
+from marsad.ner.neural import LABELS, NeuralTagger, _matmul, allowed_transitions, char_ids
+
+
+def _crf_only(seed: int) -> NeuralTagger:
+    """A tagger whose CRF layer has random scores (the network parts are not used here)."""
+    rng = np.random.default_rng(seed)
+    tagger = NeuralTagger.__new__(NeuralTagger)
+    trans, start, end = allowed_transitions()
+    n = len(LABELS)
+    t = np.where(trans, rng.normal(size=(n, n)), -np.inf).astype(np.float32)
+    s = np.where(start, rng.normal(size=n), -np.inf).astype(np.float32)
+    e = np.where(end, rng.normal(size=n), -np.inf).astype(np.float32)
+    tagger.w = type("W", (), {"trans": t, "start": s, "end": e})()  # type: ignore[assignment]
+    tagger._exp_trans = np.exp(t)
+    tagger._exp_start = np.exp(s)
+    tagger._exp_end = np.exp(e)
+    return tagger
+
+
+def test_allowed_transitions_are_iobes() -> None:
+    trans, start, end = allowed_transitions()
+    ix = {lab: k for k, lab in enumerate(LABELS)}
+    assert trans[ix["B-PER"], ix["I-PER"]] and trans[ix["B-PER"], ix["E-PER"]]
+    assert not trans[ix["B-PER"], ix["O"]] and not trans[ix["B-PER"], ix["I-LOC"]]
+    assert trans[ix["E-ORG"], ix["S-LOC"]] and not trans[ix["O"], ix["I-ORG"]]
+    assert start[ix["S-MISC"]] and not start[ix["E-MISC"]]
+    assert end[ix["E-PER"]] and not end[ix["I-PER"]]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_crf_marginals_and_viterbi_match_brute_force(seed: int) -> None:
+    tagger = _crf_only(seed)
+    rng = np.random.default_rng(100 + seed)
+    n = len(LABELS)
+    lens = [3, 2]  # the second sentence is padded: padding must not change its result
+    emit = rng.normal(size=(2, 3, n)).astype(np.float32) * 2
+    mask = np.arange(3)[None, :] < np.array(lens)[:, None]
+    marg = tagger._marginals(emit, mask)
+    path = tagger._viterbi(emit, mask)
+    w = tagger.w
+    for r, length in enumerate(lens):
+        scores = {}
+        for seq in itertools.product(range(n), repeat=length):
+            sc = w.start[seq[0]] + w.end[seq[-1]] + sum(emit[r, t, seq[t]] for t in range(length))
+            sc += sum(w.trans[seq[t - 1], seq[t]] for t in range(1, length))
+            if np.isfinite(sc):
+                scores[seq] = sc
+        best = max(scores, key=lambda k: scores[k])
+        assert tuple(path[r, :length]) == best
+        z = np.logaddexp.reduce(list(scores.values()))
+        expect = np.zeros((length, n))
+        for seq, sc in scores.items():
+            for t, k in enumerate(seq):
+                expect[t, k] += np.exp(sc - z)
+        np.testing.assert_allclose(marg[r, :length], expect, atol=1e-5)
+
+
+def test_viterbi_paths_are_valid_iobes() -> None:
+    tagger = _crf_only(5)
+    rng = np.random.default_rng(7)
+    emit = rng.normal(size=(4, 9, len(LABELS))).astype(np.float32) * 3
+    path = tagger._viterbi(emit, np.ones((4, 9), dtype=bool))
+    trans, start, end = allowed_transitions()
+    for row in path:
+        assert start[row[0]] and end[row[-1]]
+        assert all(trans[a, b] for a, b in itertools.pairwise(row))
+        tags = [LABELS[k] for k in row]
+        assert all(t[0] in "OBIES" for t in tags)
+        assert tag_spans(to_iob2(tags)) is not None
+
+
+def test_matmul_in_blocks_equals_the_product() -> None:
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(700, 128)).astype(np.float32)
+    b = rng.normal(size=(128, 512)).astype(np.float32)
+    np.testing.assert_allclose(_matmul(a, b), a @ b, rtol=1e-5, atol=1e-4)
+
+
+def test_char_ids_mark_ends_digits_and_unknowns() -> None:
+    chars = {"ك": 4, "0": 5}
+    assert char_ids("ك12س", chars) == [1, 4, 5, 2, 3]
+    assert len(char_ids("ا" * 50, chars)) == 22
