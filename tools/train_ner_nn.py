@@ -307,8 +307,8 @@ def train(
         order = torch.randperm(len(enc.items), generator=gen).tolist()
         total = 0.0
         for a in range(0, len(order), args.batch):
-            fids, fcount, vrow, chars, gaz, tags, mask, lens = enc.batch(order[a : a + args.batch])
-            emit = net.emissions(fids, fcount, vrow, chars, gaz, lens)
+            fids, fcount, vrow, char_t, gaz, tags, mask, lens = enc.batch(order[a : a + args.batch])
+            emit = net.emissions(fids, fcount, vrow, char_t, gaz, lens)
             loss = net.nll(emit, tags, mask)
             opt.zero_grad()
             (loss / len(lens)).backward()

@@ -176,11 +176,11 @@ class NeuralTagger:
         self._w_word = np.concatenate([w_ih[0][:, :d_x], w_ih[1][:, :d_x]]).T.copy()  # (d_x, 8h)
         self._w_gaz = np.concatenate([w_ih[0][:, d_x:], w_ih[1][:, d_x:]]).T.copy()  # (8, 8h)
         self._bias = np.concatenate([w.bias[0][perm], w.bias[1][perm]])
-        self._w_hh = [w.w_hh[0][perm].T.copy(), w.w_hh[1][perm].T.copy()]
+        self._w_hh = np.stack([w.w_hh[0][perm].T, w.w_hh[1][perm].T])  # (2, h, 4h)
         self._w_out = [w.w_out[:, :h].T.copy(), w.w_out[:, h:].T.copy()]
-        self._exp_trans = np.exp(w.trans)
-        self._exp_start = np.exp(w.start)
-        self._exp_end = np.exp(w.end)
+        self._exp_trans = np.exp(w.trans).astype(np.float32)
+        self._exp_start = np.exp(w.start).astype(np.float32)
+        self._exp_end = np.exp(w.end).astype(np.float32)
 
     @classmethod
     def load(cls, raw: bytes, featurizer: Featurizer) -> tuple[NeuralTagger, dict[str, Any]]:
@@ -299,22 +299,20 @@ class NeuralTagger:
         # the backward direction reads each sentence reversed, left-aligned
         rev = np.where(mask, lens[:, None] - 1 - np.arange(t_max)[None, :], 0)
         rows = np.arange(b)[:, None]
-        emit = np.zeros((b * t_max, len(LABELS)), np.float32)
-        for d in (0, 1):
-            gates_in = gates[:, :, : 4 * h] if d == 0 else gates[rows, rev, 4 * h :]
-            w_hh = self._w_hh[d]
-            hd = np.zeros((b, h), np.float32)
-            cd = np.zeros((b, h), np.float32)
-            out_d = np.empty((b, t_max, h), np.float32)
-            for t in range(t_max):
-                g = gates_in[:, t] + hd @ w_hh
-                s = _sigmoid(g[:, : 3 * h])
-                cd = s[:, h : 2 * h] * cd + s[:, :h] * np.tanh(g[:, 3 * h :])
-                hd = s[:, 2 * h :] * np.tanh(cd)
-                out_d[:, t] = hd
-            if d == 1:
-                out_d = out_d[rows, rev]
-            emit += _matmul(out_d.reshape(b * t_max, h), self._w_out[d])
+        # both directions step together: (2, b, ...) arrays, one stacked product per step
+        gates_in = np.stack([gates[:, :, : 4 * h], gates[rows, rev, 4 * h :]])  # (2, b, t, 4h)
+        hd = np.zeros((2, b, h), np.float32)
+        cd = np.zeros((2, b, h), np.float32)
+        hs = np.empty((2, b, t_max, h), np.float32)
+        w_hh = self._w_hh
+        for t in range(t_max):
+            g = gates_in[:, :, t] + np.matmul(hd, w_hh)
+            sg = _sigmoid(g[:, :, : 3 * h])
+            cd = sg[:, :, h : 2 * h] * cd + sg[:, :, :h] * np.tanh(g[:, :, 3 * h :])
+            hd = sg[:, :, 2 * h :] * np.tanh(cd)
+            hs[:, :, t] = hd
+        emit = _matmul(hs[0].reshape(b * t_max, h), self._w_out[0])
+        emit += _matmul(hs[1][rows, rev].reshape(b * t_max, h), self._w_out[1])
         emit = emit.reshape(b, t_max, -1) + w.b_out
         labels = self._viterbi(emit, mask)
         marg = self._marginals(emit, mask)
@@ -331,7 +329,7 @@ class NeuralTagger:
         for t in range(1, t_max):
             cand = score[:, :, None] + w.trans[None]  # (b, from, to)
             best = cand.argmax(axis=1)
-            new = np.take_along_axis(cand, best[:, None, :], axis=1)[:, 0] + emit[:, t]
+            new = cand.max(axis=1) + emit[:, t]
             m = mask[:, t, None]
             score = np.where(m, new, score)
             back[:, t] = np.where(m, best, same)
@@ -345,21 +343,22 @@ class NeuralTagger:
     def _marginals(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Scaled forward-backward; padding positions pass the state through unchanged."""
         b, t_max, n = emit.shape
-        e = np.exp(emit - emit.max(axis=2, keepdims=True))
+        # floored so that no reachable label underflows to zero in float32
+        e = np.exp(np.maximum(emit - emit.max(axis=2, keepdims=True), -60.0))
         a_mat = self._exp_trans
-        alpha = np.empty((b, t_max, n), np.float64)
+        alpha = np.empty((b, t_max, n), np.float32)
         a = self._exp_start * e[:, 0]
         alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
         for t in range(1, t_max):
             a = (alpha[:, t - 1] @ a_mat) * e[:, t]
             a = np.where(mask[:, t, None], a / a.sum(axis=1, keepdims=True), alpha[:, t - 1])
             alpha[:, t] = a
-        beta = np.empty((b, t_max, n), np.float64)
+        beta = np.empty((b, t_max, n), np.float32)
         beta[:, -1] = self._exp_end / self._exp_end.sum()
         for t in range(t_max - 2, -1, -1):
             bt = (beta[:, t + 1] * e[:, t + 1]) @ a_mat.T
             bt = np.where(mask[:, t + 1, None], bt / bt.sum(axis=1, keepdims=True), beta[:, t + 1])
             beta[:, t] = bt
-        p = alpha * beta
+        p: np.ndarray = alpha * beta
         p /= p.sum(axis=2, keepdims=True)
-        return p.astype(np.float32)
+        return p
