@@ -233,12 +233,19 @@ class PostgresStore(Store):
         where, args = sql.article_filters(filters or Filters(), sql.POSTGRES)
         every = pg_search.lexemes(q)
         select = pg_search.selective(every, self._common_lexemes())
-        rows = self._ranked(select, every, where, args, limit, snippets)
+        rows = self._ranked(select, every, where, args, limit)
         if len(rows) < limit and len(select) < len(every):  # the selective lexemes found too few
-            rows = self._ranked(every, every, where, args, limit, snippets)
+            rows = self._ranked(every, every, where, args, limit)
+        texts: dict[int, str] = {}
+        if snippets and rows:  # read the texts of the hits alone, not of every ranked candidate
+            texts = dict(
+                self._conn.execute(
+                    "SELECT id, text FROM articles WHERE id = ANY(%s)", ([int(r[0]) for r in rows],)
+                ).fetchall()
+            )
         hits = []
         for r in rows:
-            snip, spans = snippet(r[7], q) if snippets else ("", ())
+            snip, spans = snippet(texts.get(int(r[0]), ""), q) if snippets else ("", ())
             hits.append(Hit(int(r[0]), float(r[1]), r[2], r[3], r[4], r[5], int(r[6]), snip, spans))
         return hits
 
@@ -249,13 +256,11 @@ class PostgresStore(Store):
         where: list[str],
         args: list[Any],
         limit: int,
-        snippets: bool,
     ) -> list[tuple[Any, ...]]:
         """Articles matching any of ``select`` (and the filters), best first by ``ts_rank`` over ``rank``."""
-        text_col = "a.text" if snippets else "NULL"
         rows: list[tuple[Any, ...]] = self._conn.execute(
             "SELECT a.id, ts_rank(%s::float4[], a.search, %s::tsquery, %s) AS score, a.title, a.source, "
-            f"a.published, a.url, a.canonical_id, {text_col} FROM articles a "
+            f"a.published, a.url, a.canonical_id FROM articles a "
             f"WHERE {' AND '.join(['a.search @@ %s::tsquery', *where])} ORDER BY score DESC, a.id LIMIT %s",
             [
                 list(pg_search.RANK_WEIGHTS), pg_search.tsquery(rank), pg_search.RANK_NORMALIZATION,
