@@ -113,12 +113,16 @@ class Featurizer:
         gazetteer: Gazetteer,
         settings: FeatureSettings,
         known: frozenset[str] | None = None,
+        *,
+        context: bool = True,
     ) -> None:
-        """``known``: the attributes a trained model has weights for; others are never emitted."""
+        """``known``: the attributes a trained model has weights for; others are never emitted.
+        ``context=False``: only a word's own features (the neural tagger reads the context)."""
         self.clusters = clusters
         self.gazetteer = gazetteer
         self.settings = settings
         self.known = known
+        self.context = context
         self._cache: dict[str, WordInfo] = {}
 
     def word(self, word: str) -> WordInfo:
@@ -189,29 +193,36 @@ class Featurizer:
                 if first:
                     own.extend("gf=" + t for t in sorted(first))
                     break
-        m1 = ["-1w=" + norm, "-1s=" + stem]
-        p1 = ["+1w=" + norm, "+1s=" + stem]
-        if pro:
-            m1.append("-1p=" + pro)
-            p1.append("+1p=" + pro)
-        if st.context_clusters and cl:
-            m1.extend(f"-1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
-            p1.extend(f"+1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
-        if gaz:
-            m1.extend("-1g=" + t for t in sorted(gaz))
-            p1.extend("+1g=" + t for t in sorted(gaz))
-        m2 = ["-2s=" + stem]
-        p2 = ["+2s=" + stem]
-        if st.context_clusters and cl:
-            m2.append(f"-2c={cl[-1]}")
-            p2.append(f"+2c={cl[-1]}")
-        if shape in (".", "،", ",", "(", ")", '"', "-", ":"):
-            m1.append("-1punct=" + shape)
-            p1.append("+1punct=" + shape)
+        m1: list[str] = []
+        p1: list[str] = []
+        m2: list[str] = []
+        p2: list[str] = []
+        if self.context:
+            m1 = ["-1w=" + norm, "-1s=" + stem]
+            p1 = ["+1w=" + norm, "+1s=" + stem]
+            if pro:
+                m1.append("-1p=" + pro)
+                p1.append("+1p=" + pro)
+            if st.context_clusters and cl:
+                m1.extend(f"-1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
+                p1.extend(f"+1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
+            if gaz:
+                m1.extend("-1g=" + t for t in sorted(gaz))
+                p1.extend("+1g=" + t for t in sorted(gaz))
+            m2 = ["-2s=" + stem]
+            p2 = ["+2s=" + stem]
+            if st.context_clusters and cl:
+                m2.append(f"-2c={cl[-1]}")
+                p2.append(f"+2c={cl[-1]}")
+            if shape in (".", "،", ",", "(", ")", '"', "-", ":"):
+                m1.append("-1punct=" + shape)
+                p1.append("+1punct=" + shape)
         gcands = tuple(c for c in self.gazetteer.candidates(norm) if c[0]) if st.gazetteer else ()
         known = self.known
         if known is not None:
-            own, m2, m1, p1, p2 = ([f for f in fs if f in known] for fs in (own, m2, m1, p1, p2))
+            own, m2, m1, p1, p2 = (
+                [f for f in fs if f in known] if fs else fs for fs in (own, m2, m1, p1, p2)
+            )
         mid = (cl[-2] if len(cl) > 1 else cl[0]) if cl else "-"
         return WordInfo(own, m2, m1, p1, p2, norm, stem, key, gcands, mid)
 

@@ -92,7 +92,10 @@ class NeuralInputs:
             if row < 0:
                 row = self.words.get(_DIGITS.sub("0", info.stem), -1)
                 extra = "v=s" if row >= 0 else "v=oov"
-            ids = [i for f in (*info.own, extra) if (i := self.features.get(f, -1)) >= 0]
+            feats = self.features
+            ids = [feats[f] for f in info.own if f in feats]
+            if extra in feats:
+                ids.append(feats[extra])
             got = (ids, row)
             if self.cache and len(self._cache) < 500_000:
                 self._cache[word] = got
@@ -142,10 +145,11 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
 
-def _matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _matmul(a: np.ndarray, b: np.ndarray, min_rows: int = 1) -> np.ndarray:
     """``a @ b`` for a 2-D ``a``, in row blocks small enough that OpenBLAS stays on one thread
-    (it threads products above 2**18 multiply-adds, and extra threads on one core only wait)."""
-    rows = max(1, (1 << 18) // (b.shape[0] * b.shape[1]))
+    (it threads products above 2**18 multiply-adds, and extra threads only wait where other
+    processes hold the cores); ``min_rows`` trades that for fewer calls (the per-word paths)."""
+    rows = max(min_rows, (1 << 18) // (b.shape[0] * b.shape[1]))
     if len(a) <= rows:
         return a @ b
     return np.concatenate([a[k : k + rows] @ b for k in range(0, len(a), rows)])
@@ -159,7 +163,7 @@ class NeuralTagger:
     the output layer and the CRF, run over batches of up to 16 sentences of similar length.
     """
 
-    cache_size = 60_000
+    cache_size = 100_000
     max_batch = 16  # keeps the recurrence's products on one BLAS thread
 
     def __init__(self, inputs: NeuralInputs, w: _Weights) -> None:
@@ -212,7 +216,7 @@ class NeuralTagger:
         )
         # the featurizer need only build the features the model has embeddings for
         featurizer = Featurizer(
-            featurizer.clusters, featurizer.gazetteer, featurizer.settings, frozenset(features)
+            featurizer.clusters, featurizer.gazetteer, featurizer.settings, frozenset(features), context=False
         )
         return cls(NeuralInputs(featurizer, features, words, cache=False), w), {}
 
@@ -235,7 +239,7 @@ class NeuralTagger:
         parts = [sym, vec]
         if w.chars:
             parts.append(self._char_cnn([self.inputs.featurizer.word(x).norm for x in new]))
-        gates = (_matmul(np.concatenate(parts, axis=1), self._w_word) + self._bias).astype(np.float16)
+        gates = (_matmul(np.concatenate(parts, axis=1), self._w_word, 32) + self._bias).astype(np.float16)
         room = self.cache_size - len(cache)
         if room >= len(new):
             cache.update(zip(new, gates))
@@ -253,7 +257,7 @@ class NeuralTagger:
             ids[r, : len(cs)] = cs
         e = w.char_emb[ids]  # (words, n, dim)
         win = np.concatenate([e[:, 0 : n - 2], e[:, 1 : n - 1], e[:, 2:n]], axis=2)  # (words, n-2, 3*dim)
-        conv = _matmul(win.reshape(-1, win.shape[2]), w.char_w).reshape(len(norms), n - 2, -1)
+        conv = _matmul(win.reshape(-1, win.shape[2]), w.char_w, 256).reshape(len(norms), n - 2, -1)
         out: np.ndarray = conv.max(axis=1) + w.char_b
         return out
 
@@ -262,39 +266,52 @@ class NeuralTagger:
         out: list[tuple[list[str], np.ndarray]] = [([], np.zeros((0, len(LABELS)), np.float32))] * len(
             sentences
         )
+        idx = [i for i, s in enumerate(sentences) if len(s)]
+        if not idx:
+            return out
         doc_gates = self._doc_gates(sentences)
-        # sentences of similar length run as one padded batch, so padding stays small
-        order = sorted((i for i, s in enumerate(sentences) if len(s)), key=lambda i: len(sentences[i]))
+        lens = np.array([len(sentences[i]) for i in idx])
+        emit = np.zeros((len(idx), int(lens.max()), len(LABELS)), np.float32)
+        # the LSTM runs over batches of sentences of similar length (little padding, and few
+        # enough rows for one BLAS thread); the CRF over all sentences at once
+        order = sorted(range(len(idx)), key=lambda r: lens[r])
         batch: list[int] = []
         total = 0
-        for i in order:
-            n = len(sentences[i])
-            if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 1.5 * (total + n)):
-                self._run_batch(sentences, batch, out, doc_gates)
+        for r in order:
+            n = int(lens[r])
+            if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 2 * (total + n)):
+                self._lstm(sentences, idx, batch, doc_gates, emit)
                 batch, total = [], 0
-            batch.append(i)
+            batch.append(r)
             total += n
-        if batch:
-            self._run_batch(sentences, batch, out, doc_gates)
+        self._lstm(sentences, idx, batch, doc_gates, emit)
+        mask = np.arange(emit.shape[1])[None, :] < lens[:, None]
+        labels = self._viterbi(emit, mask)
+        marg = self._marginals(emit, mask)
+        for r, i in enumerate(idx):
+            n = int(lens[r])
+            out[i] = ([LABELS[k] for k in labels[r, :n]], marg[r, :n])
         return out
 
-    def _run_batch(
+    def _lstm(
         self,
         sentences: Sequence[Sequence[str]],
         idx: list[int],
-        out: list[tuple[list[str], np.ndarray]],
+        batch: list[int],
         doc_gates: dict[str, np.ndarray],
+        emit: np.ndarray,
     ) -> None:
+        """Label scores of the sentences ``idx[r]`` for ``r`` in ``batch``, into ``emit[r]``."""
         w = self.w
-        lens = np.array([len(sentences[i]) for i in idx])
-        b, t_max, h = len(idx), int(lens.max()), self.hidden
+        lens = np.array([len(sentences[idx[r]]) for r in batch])
+        b, t_max, h = len(batch), int(lens.max()), self.hidden
         gates = np.zeros((b, t_max, 8 * h), np.float32)
-        for r, i in enumerate(idx):
-            ws = sentences[i]
-            gates[r, : len(ws)] = np.stack([doc_gates[x] for x in ws])
+        for k, r in enumerate(batch):
+            ws = sentences[idx[r]]
+            gates[k, : len(ws)] = np.stack([doc_gates[x] for x in ws])
             for j, ks in enumerate(self.inputs.gazetteer(ws)):
                 if ks:
-                    gates[r, j] += self._w_gaz[ks].sum(axis=0)
+                    gates[k, j] += self._w_gaz[ks].sum(axis=0)
         mask = np.arange(t_max)[None, :] < lens[:, None]  # (b, t)
         # the backward direction reads each sentence reversed, left-aligned
         rev = np.where(mask, lens[:, None] - 1 - np.arange(t_max)[None, :], 0)
@@ -311,14 +328,9 @@ class NeuralTagger:
             cd = sg[:, :, h : 2 * h] * cd + sg[:, :, :h] * np.tanh(g[:, :, 3 * h :])
             hd = sg[:, :, 2 * h :] * np.tanh(cd)
             hs[:, :, t] = hd
-        emit = _matmul(hs[0].reshape(b * t_max, h), self._w_out[0])
-        emit += _matmul(hs[1][rows, rev].reshape(b * t_max, h), self._w_out[1])
-        emit = emit.reshape(b, t_max, -1) + w.b_out
-        labels = self._viterbi(emit, mask)
-        marg = self._marginals(emit, mask)
-        for r, i in enumerate(idx):
-            n = int(lens[r])
-            out[i] = ([LABELS[k] for k in labels[r, :n]], marg[r, :n])
+        e = _matmul(hs[0].reshape(b * t_max, h), self._w_out[0])
+        e += _matmul(hs[1][rows, rev].reshape(b * t_max, h), self._w_out[1])
+        emit[batch, :t_max] = e.reshape(b, t_max, -1) + w.b_out
 
     def _viterbi(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.w
