@@ -519,3 +519,14 @@ def test_the_kingdom_alone_is_the_kingdom_the_article_names(
 ) -> None:
     got = {(t, s and s[:3], o and o[:3]) for t, s, o in summary(coder(make_doc(text, entities)))}
     assert expected in got
+
+
+def test_an_adjective_after_a_victim_noun_is_the_victim_not_the_attacker() -> None:
+    pipe = _full_pipeline()
+
+    def assaults(text: str) -> list[tuple[str | None, str | None]]:
+        doc = pipe.analyze(text)
+        return [(_country(v.source), _country(v.target)) for v in doc.events if v.type == "ASSAULT"]
+
+    assert assaults("أعربت الخارجية عن أسفها لمقتل الشاب الأميركي في المدينة.") == [(None, "USA")]
+    assert assaults("ندد الوزير بالقصف الجوي التركي على مواقع الحزب.") == [("TUR", None)]

@@ -544,8 +544,11 @@ class ArgumentFinder:
             else None
         )
         if gen is not None:
-            subject_like = gen.entity_type == "ADJ" or (pp_target is not None and not gen.place_only)
-            if gen.entity_type == "ADJ" or f.genitive == "src" or (f.genitive == "either" and subject_like):
+            adjective = gen.entity_type == "ADJ" and not (
+                f.genitive == "tgt" and self._victim_between(sa, end, gen)
+            )
+            subject_like = adjective or (pp_target is not None and not gen.place_only)
+            if adjective or f.genitive == "src" or (f.genitive == "either" and subject_like):
                 source = gen  # قصف جوي تركي، الغزو العراقي، زيارة وزير الخارجية، دعم طهران لنظام الأسد
             else:
                 target = gen  # مقتل جنديين، دعم أصدقائنا
@@ -569,6 +572,16 @@ class ArgumentFinder:
             if targets:
                 return Arguments(sa.group(source) if source is not None else (), targets)
         return self._assemble(sa, hit, source, target, None)
+
+    def _victim_between(self, sa: SentenceActors, end: int, a: Actor) -> bool:
+        """Is a victim noun or a number between a noun and the adjective after it?  Then the adjective
+        describes the victims (``مقتل الشاب الأميركي``, ``مقتل ثلاثة جنود أتراك``), not the attacker
+        (``قصف جوي تركي``)."""
+        keys = sa.ctx.keys
+        return any(
+            sa.toks[k].kind == "number" or bool(keys[k] & (self.victim | self.quantity))
+            for k in range(end + 1, a.first)
+        )
 
     def _victim_before(self, sa: SentenceActors, a: Actor) -> bool:
         """Is the actor the victims of a passive verb (``ثلاثة عراقيين قتلوا``)?"""
