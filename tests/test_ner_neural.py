@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from marsad.ner.conll import tag_spans, to_iob2
-from marsad.ner.neural import LABELS, NeuralTagger, _matmul, allowed_transitions, char_ids
+from marsad.ner.neural import CHAR_DIM, LABELS, NeuralTagger, _matmul, allowed_transitions, char_ids
 
 
 def _crf_only(seed: int) -> NeuralTagger:
@@ -90,3 +92,64 @@ def test_char_ids_mark_ends_digits_and_unknowns() -> None:
     chars = {"ك": 4, "0": 5}
     assert char_ids("ك12س", chars) == [1, 4, 5, 2, 3]
     assert len(char_ids("ا" * 50, chars)) == 22
+
+
+def _random_model(path: Path, *, chars: bool) -> None:
+    """A neural model file with random weights, and its ``.json`` beside it."""
+    rng = np.random.default_rng(11)
+    h, d_feat, d_vec, n_feat, n_words, n = 8, 6, 5, 4, 3, len(LABELS)
+    filters = 4 if chars else 0
+    d_in = d_feat + d_vec + filters + 8
+    alphabet = "ابتكلمنوي"
+    arrays = {
+        "features": np.frombuffer(b"b\nsh=a\nv=w\nv=oov", dtype=np.uint8),
+        "words": np.frombuffer("كيري\nموسكو\nفي".encode(), dtype=np.uint8),
+        "feat_emb": rng.integers(-127, 128, size=(n_feat, d_feat)).astype(np.int8),
+        "feat_emb_scale": np.full(n_feat, 0.01, np.float16),
+        "vectors": rng.integers(-127, 128, size=(n_words, d_vec)).astype(np.int8),
+        "vectors_scale": np.full(n_words, 0.01, np.float16),
+        "w_ih": rng.normal(size=(2, 4 * h, d_in)).astype(np.float32),
+        "w_hh": rng.normal(size=(2, 4 * h, h)).astype(np.float32),
+        "bias": rng.normal(size=(2, 4 * h)).astype(np.float32),
+        "w_out": rng.normal(size=(n, 2 * h)).astype(np.float32),
+        "b_out": rng.normal(size=n).astype(np.float32),
+        "trans": rng.normal(size=(n, n)).astype(np.float32),
+        "start": rng.normal(size=n).astype(np.float32),
+        "end": rng.normal(size=n).astype(np.float32),
+    }
+    if chars:
+        arrays["chars"] = np.frombuffer(alphabet.encode(), dtype=np.uint8)
+        arrays["char_emb"] = rng.normal(size=(4 + len(alphabet), CHAR_DIM)).astype(np.float32)
+        arrays["char_w"] = rng.normal(size=(3 * CHAR_DIM, filters)).astype(np.float32)
+        arrays["char_b"] = rng.normal(size=filters).astype(np.float32)
+    np.savez(path, **arrays)
+    meta = {"kind": "neural", "file": path.name, "settings": {}, "clusters": None, "gazetteer": None}
+    path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+@pytest.mark.parametrize("chars", [False, True])
+def test_stage_runs_a_neural_model(tmp_path: Path, chars: bool) -> None:
+    """The stage loads a ``"kind": "neural"`` model and gives entities with offsets and
+    confidences; every model label sequence is valid IOBES."""
+    from marsad.ner import load_ner
+    from marsad.pipeline import default_pipeline
+
+    path = tmp_path / "nn.npz"
+    _random_model(path, chars=chars)
+    ner = load_ner(model=path)
+    words = ["قال", "جون", "كيري", "في", "موسكو", "إن", "المحادثات", "مع", "لافروف", "كانت", "جيدة"]
+    labels = ner._model.run([words, [], words[:3]])
+    assert [len(x) for x in labels] == [len(words), 0, 3]
+    trans, start, end = allowed_transitions()
+    ix = {lab: k for k, lab in enumerate(LABELS)}
+    for seq in (labels[0], labels[2]):
+        ks = [ix[x] for x in seq]
+        assert start[ks[0]] and end[ks[-1]] and all(trans[a, b] for a, b in itertools.pairwise(ks))
+    for j in range(len(words)):
+        assert 0.0 <= ner._model.label_prob(0, j) <= 1.0 + 1e-6
+    text = "قال جون كيري في موسكو إن المحادثات مع لافروف كانت جيدة."
+    pipe = default_pipeline()
+    stages = [ner if s.name == "ner" else s for s in pipe.stages]
+    doc = type(pipe)(stages).analyze(text)
+    for e in doc.entities:
+        assert text[e.start : e.end] == e.text

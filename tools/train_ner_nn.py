@@ -359,6 +359,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--save-dev", type=Path, help="keep the dev-trained model here (with a .json beside it)")
     ap.add_argument("--folds", type=int, default=0)
     ap.add_argument("--final", action="store_true")
+    ap.add_argument("--skip-dev", action="store_true", help="no dev run: train for --epochs (CV, final)")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -410,11 +411,16 @@ def main(argv: list[str] | None = None) -> None:
     }
     epochs = args.epochs
     tr, dev = split(sents, args.dev_fraction)
-    raw, epochs, scores = train(args, feat, vectors, words, tr, dev, args.epochs)
-    print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
-    record["dev_scores"] = scores
+    if args.skip_dev:  # --epochs as chosen before; the dev scores stay those of model.json
+        old = DATA / "model.json"
+        if old.exists():
+            record["dev_scores"] = json.loads(old.read_text(encoding="utf-8")).get("dev_scores")
+    else:
+        raw, epochs, scores = train(args, feat, vectors, words, tr, dev, args.epochs)
+        print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
+        record["dev_scores"] = scores
     record["params"]["epochs"] = epochs
-    if args.save_dev:
+    if args.save_dev and not args.skip_dev:
         args.save_dev.write_bytes(raw)
         dev_record = {**record, "file": args.save_dev.name}
         args.save_dev.with_suffix(".json").write_text(json.dumps(dev_record, ensure_ascii=False, indent=2))

@@ -60,7 +60,7 @@ class CrfModel:
 
     def entity_prob(self, i: int, s: int, e: int) -> float:
         self._hold(i)
-        return max(1.0 - self.tagger.marginal("O", j) for j in range(s, e))
+        return float(max(1.0 - self.tagger.marginal("O", j) for j in range(s, e)))
 
     def _hold(self, i: int) -> None:
         if self._current != i:

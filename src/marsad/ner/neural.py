@@ -150,9 +150,10 @@ def _matmul(a: np.ndarray, b: np.ndarray, min_rows: int = 1) -> np.ndarray:
     (it threads products above 2**18 multiply-adds, and extra threads only wait where other
     processes hold the cores); ``min_rows`` trades that for fewer calls (the per-word paths)."""
     rows = max(min_rows, (1 << 18) // (b.shape[0] * b.shape[1]))
-    if len(a) <= rows:
-        return a @ b
-    return np.concatenate([a[k : k + rows] @ b for k in range(0, len(a), rows)])
+    out: np.ndarray = (
+        a @ b if len(a) <= rows else np.concatenate([a[k : k + rows] @ b for k in range(0, len(a), rows)])
+    )
+    return out
 
 
 class NeuralTagger:
@@ -195,7 +196,8 @@ class NeuralTagger:
         ninf = np.float32(-np.inf)
 
         def dequant(name: str) -> np.ndarray:
-            return z[name].astype(np.float32) * z[name + "_scale"].astype(np.float32)[:, None]
+            out: np.ndarray = z[name].astype(np.float32) * z[name + "_scale"].astype(np.float32)[:, None]
+            return out
 
         w = _Weights(
             feat_emb=dequant("feat_emb"),
