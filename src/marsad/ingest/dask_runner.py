@@ -29,7 +29,7 @@ from typing import Any, Self
 
 from marsad import __version__
 from marsad.ingest.readers import Item
-from marsad.ingest.runner import BatchFn, prepare
+from marsad.ingest.runner import BatchFn, prepare, settle_gc
 from marsad.store import Prepared
 
 __all__ = ["ClusterError", "DaskRunner", "scheduler_address"]
@@ -72,6 +72,7 @@ class PipelineLoader(_WorkerPlugin):  # type: ignore[misc]
         # a failure shows again, per article, where the ingest records it
         with contextlib.suppress(Exception):
             _load_pipeline()
+        settle_gc()
 
 
 class DaskRunner:

@@ -41,8 +41,10 @@ class Summary:
 
     def lines(self) -> list[str]:
         out = [
-            f"read {self.read} articles in {self.seconds:.1f} s ({self.rate:.0f}/s): {self.new} new, "
-            f"{self.duplicates} already stored, {len(self.failed)} inputs failed",
+            (
+                f"read {self.read} articles in {self.seconds:.1f} s ({self.rate:.0f}/s): {self.new} new, "
+                f"{self.duplicates} already stored, {len(self.failed)} inputs failed"
+            ),
             f"duplicate groups: {self.grouped_exact} exact and {self.grouped_near} near copies joined a group",
         ]
         if self.languages:
