@@ -140,6 +140,32 @@ def embed(
     return vec
 
 
+def corpus_ids(
+    folder: Path, *, max_words: int, min_count: int
+) -> tuple[list[str], np.ndarray, int, int, int]:
+    """The corpus's vocabulary (the ``max_words`` most frequent words seen ``min_count`` times or more,
+    ties by the word) and every token as a vocabulary index, ``len(vocab)`` for the others and for
+    the end of each article (so no context crosses articles).  Also the numbers of tokens, types and
+    articles."""
+    counts: Counter[str] = Counter()
+    docs: list[list[str]] = []
+    for text in read_articles(folder):
+        toks = tokens(text)
+        counts.update(toks)
+        docs.append(toks)
+    n_tokens = sum(counts.values())
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    vocab = [w for w, c in ranked[:max_words] if c >= min_count]
+    index = {w: i for i, w in enumerate(vocab)}
+    unk = len(vocab)
+    ids = np.fromiter(
+        (index.get(w, unk) for toks in docs for w in [*toks, "\n"]),
+        dtype=np.int64,
+        count=n_tokens + len(docs),
+    )
+    return vocab, ids, n_tokens, len(counts), len(docs)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -155,26 +181,12 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     t0 = time.time()
 
-    counts: Counter[str] = Counter()
-    docs: list[list[str]] = []
-    for text in read_articles(args.shared / "data" / "saudinewsnet"):
-        toks = tokens(text)
-        counts.update(toks)
-        docs.append(toks)
-    n_tokens = sum(counts.values())
-    print(f"{len(docs)} articles, {n_tokens} tokens, {len(counts)} types ({time.time() - t0:.0f}s)")
-
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    vocab = [w for w, c in ranked[: args.max_words] if c >= args.min_count]
-    index = {w: i for i, w in enumerate(vocab)}
+    vocab, ids, n_tokens, n_types, n_docs = corpus_ids(
+        args.shared / "data" / "saudinewsnet", max_words=args.max_words, min_count=args.min_count
+    )
+    print(f"{n_docs} articles, {n_tokens} tokens, {n_types} types ({time.time() - t0:.0f}s)")
     n_ctx = min(args.contexts, len(vocab))
     unk = len(vocab)
-    ids = np.fromiter(
-        (index.get(w, unk) for toks in docs for w in [*toks, "\n"]),
-        dtype=np.int64,
-        count=n_tokens + len(docs),
-    )  # "\n" (unknown) ends each article, so no context crosses articles
-    del docs
 
     vec = embed(ids, unk, n_ctx, OFFSETS, positional=True, dim=args.dim, seed=args.seed)
     print(f"embeddings {vec.shape} ({time.time() - t0:.0f}s)")

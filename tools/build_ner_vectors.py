@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from build_clusters import OFFSETS, ROOT, TOPIC_OFFSETS, embed, read_articles, tokens
+from build_clusters import OFFSETS, ROOT, TOPIC_OFFSETS, corpus_ids, embed
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,25 +32,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args(argv)
     t0 = time.time()
-    counts: Counter[str] = Counter()
-    docs: list[list[str]] = []
-    for text in read_articles(args.shared / "data" / "saudinewsnet"):
-        toks = tokens(text)
-        counts.update(toks)
-        docs.append(toks)
-    n_tokens = sum(counts.values())
-    print(f"{len(docs)} articles, {n_tokens} tokens ({time.time() - t0:.0f}s)", flush=True)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    vocab = [w for w, c in ranked[: args.max_words] if c >= args.min_count]
-    index = {w: i for i, w in enumerate(vocab)}
+    vocab, ids, n_tokens, _types, n_docs = corpus_ids(
+        args.shared / "data" / "saudinewsnet", max_words=args.max_words, min_count=args.min_count
+    )
+    print(f"{n_docs} articles, {n_tokens} tokens ({time.time() - t0:.0f}s)", flush=True)
     n_ctx = min(args.contexts, len(vocab))
     unk = len(vocab)
-    ids = np.fromiter(
-        (index.get(w, unk) for toks in docs for w in [*toks, "\n"]),
-        dtype=np.int64,
-        count=n_tokens + len(docs),
-    )
-    del docs
     parts = [embed(ids, unk, n_ctx, OFFSETS, positional=True, dim=args.dim, seed=args.seed)]
     print(f"syntactic {parts[0].shape} ({time.time() - t0:.0f}s)", flush=True)
     if args.topic_dim:
