@@ -530,3 +530,10 @@ def test_an_adjective_after_a_victim_noun_is_the_victim_not_the_attacker() -> No
 
     assert assaults("أعربت الخارجية عن أسفها لمقتل الشاب الأميركي في المدينة.") == [(None, "USA")]
     assert assaults("ندد الوزير بالقصف الجوي التركي على مواقع الحزب.") == [("TUR", None)]
+
+
+def test_actor_spans_keep_the_article_and_drop_proclitics() -> None:
+    doc = _full_pipeline().analyze("ندد الوزير بالقصف الجوي التركي على مواقع الحزب.")
+    (strike,) = [v for v in doc.events if v.type == "ASSAULT"]
+    assert strike.source is not None and strike.source.text == "التركي"
+    assert doc.text[strike.source.start : strike.source.end] == "التركي"

@@ -15,7 +15,6 @@ from marsad.ner import NerStage, load_ner
 from marsad.ner.conll import parse_conll, score_spans, tag_spans
 from marsad.ner.gazetteer import Gazetteer, name_key
 from marsad.ner.stage import (
-    _entity_start,
     apply_names,
     decode,
     propagate,
@@ -134,7 +133,7 @@ def _token(text: str, start: int, n_pre: int) -> Token:
 )
 def test_entity_start_drops_proclitics_keeps_article(word: str, n_pre: int, span: str) -> None:
     tok = _token(word, 10, n_pre)
-    assert word[_entity_start(tok) - 10 :] == span
+    assert word[tok.name_start - 10 :] == span
 
 
 # --- the stage --------------------------------------------------------------------------------

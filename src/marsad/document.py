@@ -68,6 +68,22 @@ class Token(NamedTuple):
         return self.text[: self.stem_start - self.start]
 
     @property
+    def name_start(self) -> int:
+        """Where a name starting at this token begins: after the proclitics و ف ب ك ل, keeping the
+        article (``والولايات`` → ``الولايات``, ``للافروف`` → ``لافروف``, ``للمملكة`` → ``لمملكة``)."""
+        if self.stem_start <= self.start:
+            return self.start
+        letters = [
+            (i, ch) for i, ch in enumerate(self.prefix) if "\u0621" <= ch <= "\u064a" or ch == "\u0671"
+        ]
+        core = "".join(ch for _, ch in letters)
+        if core.endswith(("ال", "ٱل")):  # keep the article
+            return self.start + letters[-2][0]
+        if core.endswith("لل") and len(letters) >= 2:  # ل + ال with its alef dropped: keep the article's ل
+            return self.start + letters[-1][0]
+        return self.stem_start
+
+    @property
     def suffix(self) -> str:
         """The enclitic pronoun as written (``"ه"`` in ``ابلغه``), or ``""``."""
         return self.text[self.stem_end - self.start :]

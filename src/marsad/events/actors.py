@@ -171,7 +171,7 @@ class ActorFinder:
                 looked, kingdom = True, _kingdom(doc)
             if kingdom and cover(t.start, t.end):  # المملكة: the kingdom the article names in full
                 m = Mention(
-                    t.stem_start, t.end, doc.text[t.stem_start : t.end], actor=kingdom, country=kingdom
+                    t.name_start, t.end, doc.text[t.name_start : t.end], actor=kingdom, country=kingdom
                 )
                 spans.append((m.start, m.end, m, "LOC"))
         if self.kb is not None:
@@ -187,7 +187,7 @@ class ActorFinder:
                     continue
                 iso = self.adjective_country(t.text)  # a country adjective alone: الضربات الجوية الروسية
                 if iso and cover(t.start, t.end):
-                    m = Mention(t.stem_start, t.end, doc.text[t.stem_start : t.end], actor=iso, country=iso)
+                    m = Mention(t.name_start, t.end, doc.text[t.name_start : t.end], actor=iso, country=iso)
                     spans.append((m.start, m.end, m, "ADJ"))
         spans.sort(key=lambda x: (x[0], -x[1]))
         actors: list[Actor] = []

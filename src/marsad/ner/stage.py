@@ -25,7 +25,7 @@ from typing import Any
 
 import pycrfsuite
 
-from marsad.document import Document, Entity, Token
+from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
@@ -174,20 +174,6 @@ def _latin(words: Sequence[str]) -> bool:
     return all(w.isascii() for w in words)
 
 
-def _entity_start(tok: Token) -> int:
-    """Where an entity starting at ``tok`` begins: after proclitics و ف ب ك ل, keeping ال."""
-    if tok.stem_start <= tok.start:
-        return tok.start
-    prefix = tok.prefix
-    letters = [(i, ch) for i, ch in enumerate(prefix) if "\u0621" <= ch <= "\u064a" or ch == "\u0671"]
-    core = "".join(ch for _, ch in letters)
-    if core.endswith(("ال", "ٱل")):  # keep the article
-        return tok.start + letters[-2][0]
-    if core.endswith("لل") and len(letters) >= 2:  # ل + ال with its alef dropped: keep the article's ل
-        return tok.start + letters[-1][0]
-    return tok.stem_start
-
-
 def _segments(doc: Document) -> list[tuple[int, int]]:
     """Token ranges to tag: the sentences, plus runs of tokens no sentence covers (the header)."""
     n = len(doc.tokens)
@@ -330,7 +316,7 @@ class NerStage:
                     e -= 1
                 if s == e:
                     continue
-                start, end = _entity_start(toks[s]), toks[e - 1].end
+                start, end = toks[s].name_start, toks[e - 1].end
                 if start >= end:
                     continue
                 p = conf.get((k, s0, e0))
