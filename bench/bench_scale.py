@@ -32,7 +32,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +45,7 @@ from marsad.store import open_store
 from marsad.store.search import parse_query
 
 sys.path.insert(0, str(ROOT / "tests"))
+from pgserver import TempPostgres, fresh_database
 
 OUT = ROOT / "out"
 
@@ -55,24 +55,8 @@ def pg_server(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from pgserver import TempPostgres
-
     with TempPostgres() as started:
         yield started
-
-
-@contextmanager
-def pg_database(server: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"marsad_bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def sqlite_file(name: str) -> str:
@@ -244,7 +228,7 @@ def main() -> int:
                 f"SQLite, local pool of {args.workers}", sources, lite, batch_fn, workers=args.workers
             )
         if "ingest" in args.only:
-            with pg_database(server) as pg:
+            with fresh_database(server, "marsad_bench") as pg:
                 pg_stats = run_ingest(
                     f"PostgreSQL, local pool of {args.workers}", sources, pg, batch_fn, workers=args.workers
                 )
@@ -275,7 +259,7 @@ def main() -> int:
             if not anchor.is_dir():
                 print(f"search skipped: needs {anchor}")
                 return 0
-            with pg_database(server) as pg:
+            with fresh_database(server, "marsad_bench") as pg:
                 run_ingest(
                     "PostgreSQL search store (no analysis)",
                     [str(data)],

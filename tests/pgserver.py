@@ -19,9 +19,12 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["TempPostgres", "find_pg_bin", "PostgresUnavailable"]
+__all__ = ["PostgresUnavailable", "TempPostgres", "find_pg_bin", "fresh_database"]
 
 
 class PostgresUnavailable(RuntimeError):
@@ -45,6 +48,21 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def fresh_database(server_url: str, prefix: str = "marsad_test") -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server at ``server_url``; dropped afterwards."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 class TempPostgres:

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
-import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from pgserver import fresh_database
 
 from marsad.ingest import Item
 from marsad.ingest.runner import prepare
@@ -57,25 +57,14 @@ def counts(store: Any) -> Any:
     return dataclasses.replace(store.stats(), size_bytes=0)
 
 
-def fresh_database(server_url: str) -> Iterator[str]:
-    """A new, empty database on the PostgreSQL server at ``server_url``; dropped afterwards."""
-    name = f"marsad_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield server_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(server_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """Where a new store lives: a SQLite file, or a new database on the test session's PostgreSQL server."""
     if request.param == "sqlite":
         yield str(tmp_path / "corpus.db")
     else:
-        yield from fresh_database(request.getfixturevalue("pg_url"))
+        with fresh_database(request.getfixturevalue("pg_url")) as url:
+            yield url
 
 
 def raw_sql(location: str, query: str) -> list[tuple[Any, ...]]:

@@ -22,8 +22,9 @@ import psycopg
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pgserver import fresh_database
 from test_ingest import _POOL, _corpus
-from test_store import OTHER, STORY, fresh_database, prepared, raw_sql
+from test_store import OTHER, STORY, prepared, raw_sql
 
 from marsad.ingest import Item, ingest
 from marsad.ingest.runner import prepare_unanalysed
@@ -67,13 +68,15 @@ def counts(location: str) -> Any:
 @contextmanager
 def new_database(pg_url: str) -> Iterator[str]:
     """A new, empty PostgreSQL database, dropped on leaving."""
-    yield from fresh_database(pg_url)
+    with fresh_database(pg_url) as url:
+        yield url
 
 
 @pytest.fixture
 def pg(pg_url: str) -> Iterator[str]:
     """A new, empty PostgreSQL database."""
-    yield from fresh_database(pg_url)
+    with fresh_database(pg_url) as url:
+        yield url
 
 
 def _free_port() -> int:
