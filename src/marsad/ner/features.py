@@ -124,8 +124,6 @@ class Featurizer:
         self.known = known
         self.context = context
         self._cache: dict[str, WordInfo] = {}
-        self._stem_pairs: dict[_Pair, _PairFeatures] = {}
-        self._cluster_pairs: dict[_Pair, _PairFeatures] = {}
 
     def word(self, word: str) -> WordInfo:
         info = self._cache.get(word)
@@ -244,7 +242,7 @@ class Featurizer:
         else:
             out = [i.own + a + b for i, a, b in zip(infos, m1, p1)]
         if self.settings.bigrams and n > 1:
-            self._add_pairs(out, "bg", [i.stem for i in infos], self._stem_pairs)
+            self._add_pairs(out, "bg", [i.stem for i in infos])
         if self.settings.gazetteer and any(i.gaz for i in infos):
             for m in self.gazetteer.match_candidates([i.norm for i in infos], [i.gaz for i in infos]):
                 if m.end - m.start < 2:
@@ -256,36 +254,22 @@ class Featurizer:
                             if 0 <= k < n and (known is None or pre + tag in known):
                                 out[k].append(pre + tag)
         if self.settings.cluster_bigrams and n > 1:
-            self._add_pairs(out, "cb", [i.cluster for i in infos], self._cluster_pairs)
+            self._add_pairs(out, "cb", [i.cluster for i in infos])
         return out
 
-    def _add_pairs(
-        self, out: list[list[str]], name: str, values: list[str], cache: dict[_Pair, _PairFeatures]
-    ) -> None:
-        """The features of each pair of neighbours' ``values`` (stem or cluster bigrams): ``name=a|b`` on the
-        second word, ``name+=a|b`` on the first (only those the model knows; cached per pair)."""
+    def _add_pairs(self, out: list[list[str]], name: str, values: list[str]) -> None:
+        """The features of each pair of neighbours' ``values`` (stem or cluster bigrams): ``name=a|b``
+        on the second word, ``name+=a|b`` on the first (only those the model knows)."""
         known = self.known
         for j in range(len(values) - 1):
-            pair = (values[j], values[j + 1])
-            got = cache.get(pair)
-            if got is None:
-                v = pair[0] + "|" + pair[1]
-                after, before = f"{name}+={v}", f"{name}={v}"
-                got = (
-                    (after,) if known is None or after in known else (),
-                    (before,) if known is None or before in known else (),
-                )
-                if len(cache) < _PAIR_CACHE:
-                    cache[pair] = got
-            if got[0]:
-                out[j].extend(got[0])
-            if got[1]:
-                out[j + 1].extend(got[1])
+            v = values[j] + "|" + values[j + 1]
+            f = f"{name}+={v}"
+            if known is None or f in known:
+                out[j].append(f)
+            f = f"{name}={v}"
+            if known is None or f in known:
+                out[j + 1].append(f)
 
-
-_Pair = tuple[str, str]
-_PairFeatures = tuple[tuple[str, ...], tuple[str, ...]]
-_PAIR_CACHE = 400_000
 
 _BOS1 = ["BOS"]
 _EOS1 = ["EOS"]

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from importlib import resources
 from typing import NamedTuple
 
@@ -25,7 +24,6 @@ __all__ = ["TYPES", "Candidates", "Gazetteer", "GazetteerMatch", "name_key", "re
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 _MAX_WORDS = 8
-_CACHE_WORDS = 300_000  # words whose candidates are kept, per gazetteer
 
 
 # Names a word may start: (the words after the first, types), longest first.
@@ -38,7 +36,6 @@ class GazetteerMatch(NamedTuple):
     types: frozenset[str]
 
 
-@lru_cache(maxsize=200_000)
 def name_key(norm: str) -> tuple[str, ...]:
     """Keys a sentence-initial word of a name may match: itself and its forms without proclitics.
 
@@ -88,7 +85,6 @@ class Gazetteer:
     single: dict[str, frozenset[str]]  # one-word names
     first: dict[str, frozenset[str]]  # first words of multi-word names (given names, "مجلس")
     size: int
-    _seen: dict[str, Candidates] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_sources(cls, *sources: Iterable[tuple[str, str]]) -> Gazetteer:
@@ -128,19 +124,13 @@ class Gazetteer:
         return frozenset()
 
     def candidates(self, norm: str) -> Candidates:
-        """Names that a word with matching form ``norm`` (proclitics allowed) may start (cached)."""
-        got = self._seen.get(norm)
-        if got is not None:
-            return got
+        """Names that a word with matching form ``norm`` (proclitics allowed) may start."""
         found: list[tuple[tuple[str, ...], frozenset[str]]] = []
         for key in name_key(norm):
             found.extend(self.index.get(key, ()))
         if len(found) > 1:
             found.sort(key=lambda rt: -len(rt[0]))
-        got = tuple(found)
-        if len(self._seen) < _CACHE_WORDS:
-            self._seen[norm] = got
-        return got
+        return tuple(found)
 
     def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
         """Longest non-overlapping matches, left to right, over a sentence's word forms."""
