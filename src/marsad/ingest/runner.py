@@ -16,7 +16,6 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any, Protocol
 
 from marsad import __version__
@@ -104,22 +103,22 @@ def settle_gc() -> None:
     gc.set_threshold(*_GC_THRESHOLDS)
 
 
-@contextmanager
-def _settled_gc() -> Iterator[None]:
-    """:func:`settle_gc` for the duration of a block, in a process that is not ours alone."""
+def _in_process(fn: BatchFn, batches: Iterable[Sequence[Item]]) -> Iterator[list[Prepared]]:
+    """``fn`` over ``batches`` in this process, with :func:`settle_gc` from the first batch on (whatever
+    it loaded is then frozen) and the collector as it was once done: the process is not ours alone."""
     thresholds = gc.get_threshold()
-    _warm()
-    settle_gc()
+    settled = False
     try:
-        yield
+        for b in batches:
+            out = fn(b)
+            if not settled:
+                settle_gc()
+                settled = True
+            yield out
     finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-def _start_worker() -> None:
-    _warm()  # already loaded before the fork; loads it under the spawn start method
-    settle_gc()
+        if settled:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
 
 
 class LocalRunner:
@@ -136,7 +135,7 @@ class LocalRunner:
             ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             gc.freeze()  # the workers inherit the loaded pipeline as frozen: no scans, no copied pages
             try:
-                self._pool = ctx.Pool(self.workers, initializer=_start_worker)
+                self._pool = ctx.Pool(self.workers, initializer=settle_gc)
             finally:
                 gc.unfreeze()
         return self._pool
@@ -148,9 +147,7 @@ class LocalRunner:
 
     def map(self, fn: BatchFn, batches: Iterable[Sequence[Item]]) -> Iterator[list[Prepared]]:
         if self.workers == 1:
-            with _settled_gc():
-                for b in batches:
-                    yield fn(b)
+            yield from _in_process(fn, batches)
             return
         pool = self._get_pool()
         window: deque[Any] = deque()
