@@ -267,3 +267,28 @@ def test_model_card_matches_model() -> None:
     meta = json.loads(data.joinpath("model.json").read_text(encoding="utf-8"))
     card = resources.files("marsad.ner").joinpath("MODEL_CARD.md").read_text(encoding="utf-8")
     assert f"{meta['cv_scores']['ALL']['f1']:.4f}" in card
+
+
+def test_profile_bands_and_round_trip() -> None:
+    from marsad.ner.features import Profile
+
+    assert Profile.classes([0.9, 0.0, 0.3, 0.06]) == ("PER3", "LOC2", "MISC1")
+    assert Profile.classes([0.04, 0.0, 0.0, 0.0]) == ()
+    prof = Profile({"كيري": ("PER3",), "قال": ()})
+    again = Profile.read(prof.write())
+    assert again == prof
+    assert again.features("كيري") == ("au=PER3",)
+    assert again.features("قال") == ("au=O",)  # seen, never in a name
+    assert again.features("زززز") == ("au=none",)  # never seen
+
+
+def test_profile_features_reach_the_word_and_its_neighbours() -> None:
+    from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
+
+    prof = Profile({"كيري": ("PER3",)})
+    on = Featurizer(Clusters.empty(), Gazetteer.from_sources(), FeatureSettings(profile=True), profile=prof)
+    x = on.sentence(["قال", "كيري", "أمس"])
+    assert "au=PER3" in x[1] and "-1au=PER3" in x[2] and "+1au=PER3" in x[0]
+    assert "au=none" in x[0]
+    off = Featurizer(Clusters.empty(), Gazetteer.from_sources(), FeatureSettings(), profile=prof)
+    assert not any(f.startswith(("au=", "-1au", "+1au")) for fs in off.sentence(["قال", "كيري"]) for f in fs)

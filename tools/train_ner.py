@@ -2,6 +2,7 @@
 
     nice python tools/train_ner.py                 # tune run: fit on train minus dev, score dev
     nice python tools/train_ner.py --final         # also refit on all of train.txt and write the model
+    nice python tools/train_ner.py --profile ...   # with word-profile features (tools/ner_profile.py)
 
 The dev split is a contiguous block of whole sentences at the end of ``train.txt`` (ANERcorp's
 sentences come in article order, so a contiguous block keeps articles together): the last
@@ -27,10 +28,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import ner_profile
 import pycrfsuite
 
 from marsad.ner.conll import Score, read_conll, score_spans, tag_spans, to_iob2, to_iobes
-from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer
 from marsad.text.tokenize import segment
 
@@ -130,6 +132,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--save-dev", type=Path, help="keep the model trained without the dev block here")
     ap.add_argument("--folds", type=int, default=0, help="also cross-validate over N contiguous blocks")
     ap.add_argument("--final", action="store_true", help="refit on all of train.txt and write the model")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="add word-profile features: base models tag SaudiNewsNet (jackknifed; slower to train)",
+    )
+    ap.add_argument("--workers", type=int, default=2, help="processes for the profile's base models")
     ap.add_argument("--skip-dev", action="store_true", help="with --final: skip the dev run")
     args = ap.parse_args(argv)
 
@@ -160,7 +168,17 @@ def main(argv: list[str] | None = None) -> None:
         bigrams=not args.no_bigrams,
         ngrams=not args.no_ngrams,
         cluster_bigrams=not args.no_cluster_bigrams and bool(clusters.table),
+        profile=args.profile,
     )
+    if args.profile and args.folds not in (0, ner_profile.PARTS):
+        sys.exit(
+            f"--profile cross-validates over its own {ner_profile.PARTS} parts: pass --folds {ner_profile.PARTS}"
+        )
+    corpus: list[list[str]] = []
+    if args.profile:
+        t0 = time.time()
+        corpus = ner_profile.corpus_sentences(args.shared / "data" / "saudinewsnet")
+        print(f"profile corpus: {len(corpus)} SaudiNewsNet sentences ({time.time() - t0:.0f} s)", flush=True)
     params = {
         "c1": args.c1,
         "c2": args.c2,
@@ -188,27 +206,61 @@ def main(argv: list[str] | None = None) -> None:
     }
     with tempfile.TemporaryDirectory() as tmp:
         if not args.skip_dev:
-            feat = Featurizer(clusters, gazetteer, settings)
             path = Path(tmp) / "dev.crfsuite"
-            secs = fit(feat, train, params, path, args.scheme)
+            if args.profile:
+                t0 = time.time()
+                jack, full = ner_profile.profiles(
+                    train, clusters, gazetteer, settings, params, corpus, args.workers
+                )
+                trainer = ner_profile.profiled_trainer(train, jack, clusters, gazetteer, settings)
+                trainer.set_params(params)
+                trainer.train(str(path))
+                secs = time.time() - t0
+                assert full is not None
+                feat = Featurizer(clusters, gazetteer, settings, profile=full)
+            else:
+                feat = Featurizer(clusters, gazetteer, settings)
+                secs = fit(feat, train, params, path, args.scheme)
             scores = as_record(score_spans(*predict(feat, dev, path)))
             print_scores(f"dev ({len(dev)} sentences), trained on {len(train)} in {secs:.0f} s:", scores)
             print(f"  model size {path.stat().st_size / 1e6:.1f} MB")
             if args.save_dev:
                 shutil.copyfile(path, args.save_dev)
+                dev_record = dict(record)
+                if args.profile:
+                    name = args.save_dev.stem + ".profile.tsv.gz"
+                    ner_profile.dump(feat.profile, args.save_dev.with_name(name))
+                    dev_record["profile"] = name
                 args.save_dev.with_suffix(".json").write_text(
-                    json.dumps(record, ensure_ascii=False, indent=2)
+                    json.dumps(dev_record, ensure_ascii=False, indent=2)
                 )
             record["dev_scores"] = scores
+        jack_all: list[Profile] = []
+        full_all: Profile | None = None
+        if args.profile and (args.folds or args.final):
+            jack_all, full_all = ner_profile.profiles(
+                sents, clusters, gazetteer, settings, params, corpus, args.workers, full=args.final
+            )
         if args.folds:
             gold: list[set[tuple[int, int, str]]] = []
             pred: list[set[tuple[int, int, str]]] = []
             size = -(-len(sents) // args.folds)
             for k in range(args.folds):
-                feat = Featurizer(clusters, gazetteer, settings)
                 path = Path(tmp) / f"fold{k}.crfsuite"
                 held = sents[k * size : (k + 1) * size]
-                fit(feat, sents[: k * size] + sents[(k + 1) * size :], params, path, args.scheme)
+                if args.profile:
+                    # the held-out part gets the profile of the base model trained without it; the
+                    # training parts keep their jackknife profiles (whose base models saw the
+                    # held-out part: a small optimism in the training features only)
+                    trainer = ner_profile.profiled_trainer(
+                        sents, jack_all, clusters, gazetteer, settings, skip=k
+                    )
+                    trainer.set_params(params)
+                    trainer.train(str(path))
+                    feat = Featurizer(clusters, gazetteer, settings, profile=jack_all[k])
+                else:
+                    feat = Featurizer(clusters, gazetteer, settings)
+                    fit(feat, sents[: k * size] + sents[(k + 1) * size :], params, path, args.scheme)
                 g, p = predict(feat, held, path)
                 gold += g
                 pred += p
@@ -217,9 +269,19 @@ def main(argv: list[str] | None = None) -> None:
             print_scores(f"{args.folds}-fold cross-validation over train.txt (pooled):", cv)
             record["cv_scores"] = cv
         if args.final:
-            feat = Featurizer(clusters, gazetteer, settings)
             out = DATA / "model.crfsuite"
-            secs = fit(feat, sents, params, out, args.scheme)
+            if args.profile:
+                t0 = time.time()
+                trainer = ner_profile.profiled_trainer(sents, jack_all, clusters, gazetteer, settings)
+                trainer.set_params(params)
+                trainer.train(str(out))
+                secs = time.time() - t0
+                assert full_all is not None
+                ner_profile.dump(full_all, DATA / "profile.tsv.gz")
+                record["profile"] = "profile.tsv.gz"
+            else:
+                secs = fit(Featurizer(clusters, gazetteer, settings), sents, params, out, args.scheme)
+                (DATA / "profile.tsv.gz").unlink(missing_ok=True)
             print(
                 f"final model on all {len(sents)} sentences in {secs:.0f} s: {out} ({out.stat().st_size / 1e6:.1f} MB)"
             )

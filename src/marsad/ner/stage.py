@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gzip
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +28,7 @@ import pycrfsuite
 
 from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
-from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
 from marsad.ner.models import CrfModel, NerModel, NeuralModel
 from marsad.ner.neural import NeuralTagger
@@ -231,6 +232,7 @@ class NerStage:
         gazetteer: Gazetteer,
         names: Gazetteer,
         particles: Particles = frozenset(),
+        profile: Profile | None = None,
     ) -> NerStage:
         s = meta.get("settings", {})
         settings = FeatureSettings(**{k: v for k, v in s.items() if k in FeatureSettings.__slots__})
@@ -251,7 +253,7 @@ class NerStage:
             ) from exc
         # Only attributes with weights are worth emitting: tagging cost grows with each one.
         known = frozenset(attr for attr, _label in tagger.info().state_features)
-        featurizer = Featurizer(clusters, gazetteer, settings, known)
+        featurizer = Featurizer(clusters, gazetteer, settings, known, profile=profile)
         return cls(CrfModel(tagger, featurizer), featurizer, names, particles, meta)
 
     def tag_words(self, words: Sequence[str]) -> list[str]:
@@ -363,10 +365,17 @@ def load_packaged(
     gazetteer = (
         Gazetteer.packaged(files=(meta["gazetteer"],)) if meta.get("gazetteer") else Gazetteer.from_sources()
     )
+    profile = Profile.empty()
+    if meta.get("profile"):
+        beside = model.with_name(meta["profile"]) if model is not None else None
+        if beside is not None and beside.is_file():
+            profile = Profile.read(gzip.decompress(beside.read_bytes()).decode("utf-8"))
+        else:
+            profile = Profile.packaged(meta["profile"])
     names_raw = data.joinpath("names.tsv").read_text(encoding="utf-8")
     names = Gazetteer.from_sources(read_gazetteer_file(names_raw), *extra_names)
     particles = read_particles(data.joinpath("name_particles.tsv").read_text(encoding="utf-8"))
     if model is not None:
-        return NerStage.from_files(model, meta, clusters, gazetteer, names, particles)
+        return NerStage.from_files(model, meta, clusters, gazetteer, names, particles, profile)
     with resources.as_file(data.joinpath(meta.get("file", "model.crfsuite"))) as path:
-        return NerStage.from_files(path, meta, clusters, gazetteer, names, particles)
+        return NerStage.from_files(path, meta, clusters, gazetteer, names, particles, profile)
