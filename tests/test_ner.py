@@ -292,3 +292,18 @@ def test_profile_features_reach_the_word_and_its_neighbours() -> None:
     assert "au=none" in x[0]
     off = Featurizer(Clusters.empty(), Gazetteer.from_sources(), FeatureSettings(), profile=prof)
     assert not any(f.startswith(("au=", "-1au", "+1au")) for fs in off.sentence(["قال", "كيري"]) for f in fs)
+
+
+def test_a_missing_profile_is_a_clear_error(tmp_path: Any) -> None:
+    from importlib import resources
+    from pathlib import Path
+
+    data = resources.files("marsad.ner").joinpath("data")
+    meta = json.loads(data.joinpath("model.json").read_text(encoding="utf-8"))
+    meta["settings"]["profile"] = True
+    meta["profile"] = "missing.tsv.gz"
+    model = Path(tmp_path) / "m.crfsuite"
+    model.write_bytes(data.joinpath("model.crfsuite").read_bytes())
+    model.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"missing\.tsv\.gz.*tools/train_ner\.py --profile --final"):
+        load_ner(model=model)

@@ -15,8 +15,10 @@ contiguous parts and each part gets the profile of a base model trained without 
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -94,11 +96,8 @@ def _base_profile(train: Sentences) -> dict[str, tuple[str, ...]]:
     feat = Featurizer(s["clusters"], s["gazetteer"], s["settings"])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "base.crfsuite"
-        trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
-        for words, tags in train:
-            trainer.append(feat.sentence(words), to_iobes(tags))
-        trainer.set_params(s["params"])
-        trainer.train(str(path))
+        # the base settings have no profile, so the empty profiles are never read
+        fit(train, [Profile.empty()] * PARTS, s["clusters"], s["gazetteer"], s["settings"], s["params"], path)
         return tag_profile(path, feat, s["corpus"]).table
 
 
@@ -120,7 +119,7 @@ def profiles(
     """The jackknife profiles of the :data:`PARTS` parts of ``sents`` (each from a base model
     trained without that part) and, with ``full``, the profile of a base model trained on all of
     ``sents``.  Base models use ``settings`` without the profile; runs on ``workers`` processes."""
-    base = FeatureSettings(**{**settings.to_dict(), "profile": False})
+    base = dataclasses.replace(settings, profile=False)
     ps = parts(sents)
     jobs = [[s for j, p in enumerate(ps) if j != k for s in p] for k in range(len(ps))]
     if full:
@@ -132,16 +131,19 @@ def profiles(
     return (got[:-1], got[-1]) if full else (got, None)
 
 
-def profiled_trainer(
+def fit(
     sents: Sentences,
     jackknife: Sequence[Profile],
     clusters: Clusters,
     gazetteer: Gazetteer,
     settings: FeatureSettings,
+    params: dict[str, Any],
+    path: Path,
     skip: int | None = None,
-) -> pycrfsuite.Trainer:
-    """A trainer holding ``sents``: part ``k`` featurized with ``jackknife[k]`` (part ``skip``
-    left out, for cross-validation)."""
+) -> float:
+    """Train the profiled model on ``sents`` into ``path``, part ``k`` featurized with
+    ``jackknife[k]`` (part ``skip`` left out, for cross-validation); returns the seconds taken."""
+    t0 = time.time()
     trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
     for k, part in enumerate(parts(sents)):
         if k == skip:
@@ -149,7 +151,9 @@ def profiled_trainer(
         feat = Featurizer(clusters, gazetteer, settings, profile=jackknife[k])
         for words, tags in part:
             trainer.append(feat.sentence(words), to_iobes(tags))
-    return trainer
+    trainer.set_params(params)
+    trainer.train(str(path))
+    return time.time() - t0
 
 
 def dump(profile: Profile, path: Path) -> None:

@@ -212,9 +212,7 @@ def main(argv: list[str] | None = None) -> None:
                 jack, full = ner_profile.profiles(
                     train, clusters, gazetteer, settings, params, corpus, args.workers
                 )
-                trainer = ner_profile.profiled_trainer(train, jack, clusters, gazetteer, settings)
-                trainer.set_params(params)
-                trainer.train(str(path))
+                ner_profile.fit(train, jack, clusters, gazetteer, settings, params, path)
                 secs = time.time() - t0
                 assert full is not None
                 feat = Featurizer(clusters, gazetteer, settings, profile=full)
@@ -252,11 +250,7 @@ def main(argv: list[str] | None = None) -> None:
                     # the held-out part gets the profile of the base model trained without it; the
                     # training parts keep their jackknife profiles (whose base models saw the
                     # held-out part: a small optimism in the training features only)
-                    trainer = ner_profile.profiled_trainer(
-                        sents, jack_all, clusters, gazetteer, settings, skip=k
-                    )
-                    trainer.set_params(params)
-                    trainer.train(str(path))
+                    ner_profile.fit(sents, jack_all, clusters, gazetteer, settings, params, path, skip=k)
                     feat = Featurizer(clusters, gazetteer, settings, profile=jack_all[k])
                 else:
                     feat = Featurizer(clusters, gazetteer, settings)
@@ -271,11 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.final:
             out = DATA / "model.crfsuite"
             if args.profile:
-                t0 = time.time()
-                trainer = ner_profile.profiled_trainer(sents, jack_all, clusters, gazetteer, settings)
-                trainer.set_params(params)
-                trainer.train(str(out))
-                secs = time.time() - t0
+                secs = ner_profile.fit(sents, jack_all, clusters, gazetteer, settings, params, out)
                 assert full_all is not None
                 ner_profile.dump(full_all, DATA / "profile.tsv.gz")
                 record["profile"] = "profile.tsv.gz"

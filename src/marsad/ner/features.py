@@ -9,13 +9,11 @@ Feature strings are plain ``name=value`` strings (binary features for crfsuite).
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import NamedTuple
 
-from marsad.ner.gazetteer import Candidates, Gazetteer
+from marsad.ner.gazetteer import Candidates, Gazetteer, data_text
 from marsad.text.normalize import match_form
 from marsad.text.tokenize import segment
 
@@ -48,8 +46,7 @@ class Clusters:
 
     @classmethod
     def packaged(cls, name: str = "clusters.tsv.gz") -> Clusters:
-        raw = resources.files("marsad.ner").joinpath("data", name).read_bytes()
-        return cls.read(gzip.decompress(raw).decode("utf-8"))
+        return cls.read(data_text(name))
 
     @classmethod
     def empty(cls) -> Clusters:
@@ -91,11 +88,6 @@ class Profile:
 
     def write(self) -> str:
         return "".join(f"{w}\t{' '.join(c)}\n" for w, c in sorted(self.table.items()))
-
-    @classmethod
-    def packaged(cls, name: str = "profile.tsv.gz") -> Profile:
-        raw = resources.files("marsad.ner").joinpath("data", name).read_bytes()
-        return cls.read(gzip.decompress(raw).decode("utf-8"))
 
     @classmethod
     def empty(cls) -> Profile:

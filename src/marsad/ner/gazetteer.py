@@ -16,11 +16,20 @@ import gzip
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 from marsad.text.normalize import match_form
 
-__all__ = ["TYPES", "Candidates", "Gazetteer", "GazetteerMatch", "name_key", "read_gazetteer_file"]
+__all__ = [
+    "TYPES",
+    "Candidates",
+    "Gazetteer",
+    "GazetteerMatch",
+    "data_text",
+    "name_key",
+    "read_gazetteer_file",
+]
 
 TYPES = ("PER", "ORG", "LOC", "MISC")
 _MAX_WORDS = 8
@@ -68,12 +77,14 @@ def read_gazetteer_file(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _packaged(name: str) -> list[tuple[str, str]]:
-    ref = resources.files("marsad.ner").joinpath("data", name)
+def data_text(name: str, folder: Path | None = None) -> str:
+    """The text of the data file ``name`` (gunzipped if it ends in ``.gz``): from ``folder`` if
+    given, else from the package's ``marsad/ner/data``."""
+    ref = folder / name if folder is not None else resources.files("marsad.ner").joinpath("data", name)
     raw = ref.read_bytes()
     if name.endswith(".gz"):
         raw = gzip.decompress(raw)
-    return read_gazetteer_file(raw.decode("utf-8"))
+    return raw.decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +124,7 @@ class Gazetteer:
         cls, *extra: Iterable[tuple[str, str]], files: Sequence[str] = ("gazetteer.tsv.gz",)
     ) -> Gazetteer:
         """The gazetteer shipped in ``marsad/ner/data`` plus any ``extra`` sources."""
-        return cls.from_sources(*(_packaged(f) for f in files), *extra)
+        return cls.from_sources(*(read_gazetteer_file(data_text(f)) for f in files), *extra)
 
     def lookup(self, norm: str) -> frozenset[str]:
         """Types of the one-word name ``norm`` (any proclitics removed), or an empty set."""

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gzip
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -29,7 +28,7 @@ import pycrfsuite
 from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
-from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
+from marsad.ner.gazetteer import Gazetteer, data_text, read_gazetteer_file
 from marsad.ner.models import CrfModel, NerModel, NeuralModel
 from marsad.ner.neural import NeuralTagger
 from marsad.text.normalize import match_form
@@ -366,12 +365,17 @@ def load_packaged(
         Gazetteer.packaged(files=(meta["gazetteer"],)) if meta.get("gazetteer") else Gazetteer.from_sources()
     )
     profile = Profile.empty()
-    if meta.get("profile"):
-        beside = model.with_name(meta["profile"]) if model is not None else None
-        if beside is not None and beside.is_file():
-            profile = Profile.read(gzip.decompress(beside.read_bytes()).decode("utf-8"))
-        else:
-            profile = Profile.packaged(meta["profile"])
+    if meta.get("settings", {}).get("profile"):
+        # the profile beside a model file given to score, else the packaged one
+        name = meta.get("profile") or ""
+        folder = model.parent if model is not None and (model.parent / name).is_file() else None
+        try:
+            profile = Profile.read(data_text(name, folder))
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(
+                f"the NER model uses word profiles but its profile {name!r} cannot be read ({exc}): "
+                "rebuild the model with tools/train_ner.py --profile --final"
+            ) from exc
     names_raw = data.joinpath("names.tsv").read_text(encoding="utf-8")
     names = Gazetteer.from_sources(read_gazetteer_file(names_raw), *extra_names)
     particles = read_particles(data.joinpath("name_particles.tsv").read_text(encoding="utf-8"))
