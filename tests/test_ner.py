@@ -274,22 +274,32 @@ def test_profile_bands_and_round_trip() -> None:
 
     assert Profile.classes([0.9, 0.0, 0.3, 0.06]) == ("PER3", "LOC2", "MISC1")
     assert Profile.classes([0.04, 0.0, 0.0, 0.0]) == ()
-    prof = Profile({"كيري": ("PER3",), "قال": ()})
+    # context classes have their own, lower bands: > the next word begins a name, < the previous ends one
+    assert Profile.classes([0.0] * 4, [0.35, 0.0, 0.1, 0.0], [0.0, 0.0, 0.0, 0.031]) == (
+        ">PER3",
+        ">LOC2",
+        "<MISC1",
+    )
+    prof = Profile({"كيري": ("PER3",), "قال": (">PER2",), "أمس": ()})
     again = Profile.read(prof.write())
     assert again == prof
-    assert again.features("كيري") == ("au=PER3",)
-    assert again.features("قال") == ("au=O",)  # seen, never in a name
-    assert again.features("زززز") == ("au=none",)  # never seen
+    assert again.features("كيري") == (["au=PER3"], ["-1au=PER3"], ["+1au=PER3"])
+    # a word seen but never in a name: au=O; its context class goes to itself and its next word only
+    assert again.features("قال") == (["au=O", "an=PER2"], ["-1au=O", "-1an=PER2"], ["+1au=O"])
+    assert again.features("أمس") == (["au=O"], ["-1au=O"], ["+1au=O"])
+    assert again.features("زززز") == (["au=none"], ["-1au=none"], ["+1au=none"])  # never seen
 
 
 def test_profile_features_reach_the_word_and_its_neighbours() -> None:
     from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 
-    prof = Profile({"كيري": ("PER3",)})
+    prof = Profile({"كيري": ("PER3", "<ORG1"), "قال": (">PER2",)})
     on = Featurizer(Clusters.empty(), Gazetteer.from_sources(), FeatureSettings(profile=True), profile=prof)
     x = on.sentence(["قال", "كيري", "أمس"])
     assert "au=PER3" in x[1] and "-1au=PER3" in x[2] and "+1au=PER3" in x[0]
-    assert "au=none" in x[0]
+    assert "au=none" in x[2] and "au=O" in x[0]
+    assert "-1an=PER2" in x[1] and "an=PER2" in x[0] and not any("an=" in f for f in x[2])
+    assert "+1ap=ORG1" in x[0] and "ap=ORG1" in x[1] and not any("ap=" in f for f in x[2])
     off = Featurizer(Clusters.empty(), Gazetteer.from_sources(), FeatureSettings(), profile=prof)
     assert not any(f.startswith(("au=", "-1au", "+1au")) for fs in off.sentence(["قال", "كيري"]) for f in fs)
 

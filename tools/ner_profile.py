@@ -4,8 +4,9 @@
 sentence of SaudiNewsNet (264,000 sentences, split and tokenised by marsad's own pipeline, as
 the ``ner`` stage sees them); each word that occurs at least twice gets the mean probability,
 over its occurrences, that it is inside an entity of each type (the marginal 1 − P(O) of the
-token, given to the type of its Viterbi label).  :meth:`marsad.ner.features.Profile.classes`
-bands these into features.
+token, given to the type of its Viterbi label), and the same means for the next word beginning
+a name and the previous word ending one.  :meth:`marsad.ner.features.Profile.classes` bands
+these into features.
 
 The profile is a feature the model weighs, so the profiles it is trained with must be as good
 as the one it meets on new text and no better: the training sentences are split into five
@@ -55,25 +56,40 @@ def corpus_sentences(folder: Path, max_tokens: int = 60) -> list[list[str]]:
     return out
 
 
-def tag_profile(model: Path, featurizer: Featurizer, sentences: Sequence[Sequence[str]]) -> Profile:
-    """The profile of ``sentences`` as ``model`` (features from ``featurizer``) tags them."""
+def tag_profile(
+    model: Path, featurizer: Featurizer, sentences: Sequence[Sequence[str]], context: bool = True
+) -> Profile:
+    """The profile of ``sentences`` as ``model`` (features from ``featurizer``) tags them;
+    ``context=False``: without the context classes (``>PER2``, ``<LOC1``)."""
     tagger = pycrfsuite.Tagger()
     tagger.open(str(model))
     index = {"PER": 1, "ORG": 2, "LOC": 3, "MISC": 4}
+    # per word: count; inside a name of each type; the next word begins one; the previous ends one
     rows: dict[str, list[float]] = {}
     for ws in sentences:
         labels = tagger.tag(featurizer.sentence(ws))
+        p_name = [0.0 if lab == "O" else 1.0 - tagger.marginal("O", j) for j, lab in enumerate(labels)]
+        last = len(ws) - 1
         for j, (w, lab) in enumerate(zip(ws, labels, strict=True)):
             key = featurizer.word(w).key
             row = rows.get(key)
             if row is None:
-                row = rows[key] = [0, 0.0, 0.0, 0.0, 0.0]
+                row = rows[key] = [0] + [0.0] * 12
             row[0] += 1
             if lab != "O":
-                row[index[lab[2:]]] += 1.0 - tagger.marginal("O", j)
-    return Profile(
-        {k: Profile.classes([x / r[0] for x in r[1:]]) for k, r in rows.items() if r[0] >= MIN_COUNT}
-    )
+                row[index[lab[2:]]] += p_name[j]
+            if j < last and labels[j + 1][0] in "BS":
+                row[4 + index[labels[j + 1][2:]]] += p_name[j + 1]
+            if j and labels[j - 1][0] in "ES":
+                row[8 + index[labels[j - 1][2:]]] += p_name[j - 1]
+    table = {}
+    for k, r in rows.items():
+        if r[0] >= MIN_COUNT:
+            mean = [x / r[0] for x in r[1:]]
+            table[k] = (
+                Profile.classes(mean[:4], mean[4:8], mean[8:]) if context else Profile.classes(mean[:4])
+            )
+    return Profile(table)
 
 
 # The worker state of a pool: set once per process by _init, read by _base_profile.
@@ -86,8 +102,16 @@ def _init(
     settings: FeatureSettings,
     params: dict[str, Any],
     corpus: list[list[str]],
+    context: bool,
 ) -> None:
-    _STATE.update(clusters=clusters, gazetteer=gazetteer, settings=settings, params=params, corpus=corpus)
+    _STATE.update(
+        clusters=clusters,
+        gazetteer=gazetteer,
+        settings=settings,
+        params=params,
+        corpus=corpus,
+        context=context,
+    )
 
 
 def _base_profile(train: Sentences) -> dict[str, tuple[str, ...]]:
@@ -98,7 +122,7 @@ def _base_profile(train: Sentences) -> dict[str, tuple[str, ...]]:
         path = Path(tmp) / "base.crfsuite"
         # the base settings have no profile, so the empty profiles are never read
         fit(train, [Profile.empty()] * PARTS, s["clusters"], s["gazetteer"], s["settings"], s["params"], path)
-        return tag_profile(path, feat, s["corpus"]).table
+        return tag_profile(path, feat, s["corpus"], s["context"]).table
 
 
 def parts(sents: Sentences, n: int = PARTS) -> list[Sentences]:
@@ -115,6 +139,7 @@ def profiles(
     corpus: list[list[str]],
     workers: int = 2,
     full: bool = True,
+    context: bool = True,
 ) -> tuple[list[Profile], Profile | None]:
     """The jackknife profiles of the :data:`PARTS` parts of ``sents`` (each from a base model
     trained without that part) and, with ``full``, the profile of a base model trained on all of
@@ -125,7 +150,9 @@ def profiles(
     if full:
         jobs.append(sents)
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers, initializer=_init, initargs=(clusters, gazetteer, base, params, corpus)) as pool:
+    with ctx.Pool(
+        workers, initializer=_init, initargs=(clusters, gazetteer, base, params, corpus, context)
+    ) as pool:
         tables = pool.map(_base_profile, jobs, chunksize=1)
     got = [Profile(t) for t in tables]
     return (got[:-1], got[-1]) if full else (got, None)

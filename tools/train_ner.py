@@ -137,6 +137,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="add word-profile features: base models tag SaudiNewsNet (jackknifed; slower to train)",
     )
+    ap.add_argument(
+        "--no-profile-context",
+        action="store_true",
+        help="profiles without the context classes (what the words next to a word are tagged)",
+    )
     ap.add_argument("--workers", type=int, default=2, help="processes for the profile's base models")
     ap.add_argument("--skip-dev", action="store_true", help="with --final: skip the dev run")
     args = ap.parse_args(argv)
@@ -210,7 +215,14 @@ def main(argv: list[str] | None = None) -> None:
             if args.profile:
                 t0 = time.time()
                 jack, full = ner_profile.profiles(
-                    train, clusters, gazetteer, settings, params, corpus, args.workers
+                    train,
+                    clusters,
+                    gazetteer,
+                    settings,
+                    params,
+                    corpus,
+                    args.workers,
+                    context=not args.no_profile_context,
                 )
                 ner_profile.fit(train, jack, clusters, gazetteer, settings, params, path)
                 secs = time.time() - t0
@@ -237,7 +249,15 @@ def main(argv: list[str] | None = None) -> None:
         full_all: Profile | None = None
         if args.profile and (args.folds or args.final):
             jack_all, full_all = ner_profile.profiles(
-                sents, clusters, gazetteer, settings, params, corpus, args.workers, full=args.final
+                sents,
+                clusters,
+                gazetteer,
+                settings,
+                params,
+                corpus,
+                args.workers,
+                full=args.final,
+                context=not args.no_profile_context,
             )
         if args.folds:
             gold: list[set[tuple[int, int, str]]] = []

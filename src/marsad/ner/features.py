@@ -58,7 +58,10 @@ class Profile:
     """How a word was tagged across unlabeled news: word (its name key, see
     :attr:`WordInfo.key`) → the classes of its profile (``PER3``, ``ORG1`` …: the type and a band
     of the mean probability that an occurrence is inside an entity of that type, 3 for ≥ 0.5, 2 for
-    ≥ 0.2, 1 for ≥ 0.05), an empty tuple for a word seen often enough but never in a name.
+    ≥ 0.2, 1 for ≥ 0.05), an empty tuple for a word seen often enough but never in a name.  Its
+    *context classes* say what the word stands next to: ``>PER2`` for a word the next word of
+    which often begins a person's name (``قال``, ``السيد``), ``<LOC3`` for a word that often
+    follows the end of a place name (bands 3, 2, 1 for ≥ 0.3, 0.1, 0.03: these are rarer).
 
     Built by ``tools/train_ner.py --profile``: a base model tags SaudiNewsNet, so the tagger knows
     how a word it meets is used across ten million words of news, not only in its sentence.
@@ -67,13 +70,22 @@ class Profile:
     table: dict[str, tuple[str, ...]]
 
     @staticmethod
-    def classes(probs: Sequence[float]) -> tuple[str, ...]:
-        """The classes of a word whose mean type probabilities are ``probs`` (PER ORG LOC MISC)."""
+    def classes(
+        probs: Sequence[float], before: Sequence[float] = (), after: Sequence[float] = ()
+    ) -> tuple[str, ...]:
+        """The classes of a word whose mean type probabilities (PER ORG LOC MISC) are ``probs``;
+        ``before``: that the next word begins a name of each type; ``after``: that the previous
+        word ends one."""
         out = []
         for t, p in zip(PROFILE_TYPES, probs, strict=True):
             band = "3" if p >= 0.5 else "2" if p >= 0.2 else "1" if p >= 0.05 else ""
             if band:
                 out.append(t + band)
+        for mark, ps in ((">", before), ("<", after)):
+            for t, p in zip(PROFILE_TYPES, ps or (0.0,) * 4, strict=True):
+                band = "3" if p >= 0.3 else "2" if p >= 0.1 else "1" if p >= 0.03 else ""
+                if band:
+                    out.append(mark + t + band)
         return tuple(out)
 
     @classmethod
@@ -93,11 +105,25 @@ class Profile:
     def empty(cls) -> Profile:
         return cls({})
 
-    def features(self, key: str) -> tuple[str, ...]:
+    def features(self, key: str) -> tuple[list[str], list[str], list[str]]:
+        """The word's features: its own, those its next word sees, those its previous word sees.
+        The type classes go to all three (``au=PER3``; ``au=O`` for none, ``au=none`` for a word
+        not in the profile); ``>`` classes (``an=PER2``) to the word and its next word, ``<``
+        classes (``ap=LOC3``) to the word and its previous word."""
         got = self.table.get(key)
         if got is None:
-            return ("au=none",)
-        return tuple("au=" + c for c in got) if got else ("au=O",)
+            return ["au=none"], ["-1au=none"], ["+1au=none"]
+        own = ["au=" + c for c in got if c[0] not in "<>"] or ["au=O"]
+        nxt = ["-1" + f for f in own]
+        prev = ["+1" + f for f in own]
+        for c in got:
+            if c[0] == ">":
+                own.append("an=" + c[1:])
+                nxt.append("-1an=" + c[1:])
+            elif c[0] == "<":
+                own.append("ap=" + c[1:])
+                prev.append("+1ap=" + c[1:])
+        return own, nxt, prev
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +268,7 @@ class Featurizer:
                 if first:
                     own.extend("gf=" + t for t in sorted(first))
                     break
-        prof: tuple[str, ...] = self.profile.features(key) if st.profile else ()
+        prof, prof_m1, prof_p1 = self.profile.features(key) if st.profile else ((), (), ())
         own.extend(prof)
         m1: list[str] = []
         p1: list[str] = []
@@ -257,8 +283,8 @@ class Featurizer:
             if st.context_clusters and cl:
                 m1.extend(f"-1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
                 p1.extend(f"+1c{k}={c}" for k, c in zip(self.clusters.ks, cl))
-            m1.extend("-1" + f for f in prof)
-            p1.extend("+1" + f for f in prof)
+            m1.extend(prof_m1)
+            p1.extend(prof_p1)
             if gaz:
                 m1.extend("-1g=" + t for t in sorted(gaz))
                 p1.extend("+1g=" + t for t in sorted(gaz))
