@@ -180,6 +180,14 @@ def main(argv: list[str] | None = None) -> None:
             f"--profile cross-validates over its own {ner_profile.PARTS} parts: pass --folds {ner_profile.PARTS}"
         )
     corpus: list[list[str]] = []
+
+    def profiles(data: ner_profile.Sentences, full: bool) -> tuple[list[Profile], Profile | None]:
+        """The jackknife (and with ``full`` the full) profiles of ``data``, as the options say."""
+        context = not args.no_profile_context
+        return ner_profile.profiles(
+            data, clusters, gazetteer, settings, params, corpus, args.workers, full=full, context=context
+        )
+
     if args.profile:
         t0 = time.time()
         corpus = ner_profile.corpus_sentences(args.shared / "data" / "saudinewsnet")
@@ -214,16 +222,7 @@ def main(argv: list[str] | None = None) -> None:
             path = Path(tmp) / "dev.crfsuite"
             if args.profile:
                 t0 = time.time()
-                jack, full = ner_profile.profiles(
-                    train,
-                    clusters,
-                    gazetteer,
-                    settings,
-                    params,
-                    corpus,
-                    args.workers,
-                    context=not args.no_profile_context,
-                )
+                jack, full = profiles(train, full=True)
                 ner_profile.fit(train, jack, clusters, gazetteer, settings, params, path)
                 secs = time.time() - t0
                 assert full is not None
@@ -248,17 +247,7 @@ def main(argv: list[str] | None = None) -> None:
         jack_all: list[Profile] = []
         full_all: Profile | None = None
         if args.profile and (args.folds or args.final):
-            jack_all, full_all = ner_profile.profiles(
-                sents,
-                clusters,
-                gazetteer,
-                settings,
-                params,
-                corpus,
-                args.workers,
-                full=args.final,
-                context=not args.no_profile_context,
-            )
+            jack_all, full_all = profiles(sents, full=args.final)
         if args.folds:
             gold: list[set[tuple[int, int, str]]] = []
             pred: list[set[tuple[int, int, str]]] = []

@@ -77,13 +77,13 @@ class Profile:
         ``before``: that the next word begins a name of each type; ``after``: that the previous
         word ends one."""
         out = []
-        for t, p in zip(PROFILE_TYPES, probs, strict=True):
-            band = "3" if p >= 0.5 else "2" if p >= 0.2 else "1" if p >= 0.05 else ""
-            if band:
-                out.append(t + band)
-        for mark, ps in ((">", before), ("<", after)):
-            for t, p in zip(PROFILE_TYPES, ps or (0.0,) * 4, strict=True):
-                band = "3" if p >= 0.3 else "2" if p >= 0.1 else "1" if p >= 0.03 else ""
+        for mark, ps, (hi, mid, lo) in (
+            ("", probs, (0.5, 0.2, 0.05)),
+            (">", before, (0.3, 0.1, 0.03)),
+            ("<", after, (0.3, 0.1, 0.03)),
+        ):
+            for t, p in zip(PROFILE_TYPES, ps, strict=True) if ps else ():
+                band = "3" if p >= hi else "2" if p >= mid else "1" if p >= lo else ""
                 if band:
                     out.append(mark + t + band)
         return tuple(out)
