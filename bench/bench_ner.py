@@ -2,7 +2,8 @@
 
 Throughput is the ``ner`` stage alone on 2,000 SaudiNewsNet articles already tokenised and split
 into sentences, starting from an empty feature cache.  The dev scores are the ones
-``tools/train_ner.py`` recorded in ``marsad/ner/data/model.json`` when it built the model.
+``tools/train_ner.py`` (the CRF) and ``tools/train_ner_nn.py`` (the CRF with the network, as the
+stage runs them) recorded in ``marsad/ner/data/model.json`` when they built the models.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ def main() -> None:
     meta = json.loads(
         resources.files("marsad.ner").joinpath("data", "model.json").read_text(encoding="utf-8")
     )
-    for name, key in (
-        ("dev (tail block of train.txt)", "dev_scores"),
-        ("5-fold cross-validation", "cv_scores"),
+    network = meta.get("ensemble", {}).get("network", {})
+    for name, sc in (
+        ("CRF, dev (tail block of train.txt)", meta.get("dev_scores")),
+        ("CRF, 5-fold cross-validation", meta.get("cv_scores")),
+        ("CRF + network (the stage's model), dev", network.get("dev_scores_ensemble")),
+        ("CRF + network, 5-fold cross-validation", network.get("cv_scores_ensemble")),
     ):
-        sc = meta.get(key)
         if sc:
             per = "  ".join(f"{t} {v['f1']:.3f}" for t, v in sorted(sc.items()) if t != "ALL")
             print(

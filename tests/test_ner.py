@@ -267,6 +267,11 @@ def test_model_card_matches_model() -> None:
     meta = json.loads(data.joinpath("model.json").read_text(encoding="utf-8"))
     card = resources.files("marsad.ner").joinpath("MODEL_CARD.md").read_text(encoding="utf-8")
     assert f"{meta['cv_scores']['ALL']['f1']:.4f}" in card
+    network = meta.get("ensemble", {}).get("network")
+    if network:  # the ensemble the stage runs: its scores as recorded when it was built
+        assert data.joinpath(meta["ensemble"]["file"]).is_file()
+        assert f"{network['cv_scores_ensemble']['ALL']['f1']:.4f}" in card
+        assert f"{network['dev_scores_ensemble']['ALL']['f1']:.4f}" in card
 
 
 def test_profile_bands_and_round_trip() -> None:

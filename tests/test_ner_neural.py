@@ -153,3 +153,90 @@ def test_stage_runs_a_neural_model(tmp_path: Path, chars: bool) -> None:
     doc = type(pipe)(stages).analyze(text)
     for e in doc.entities:
         assert text[e.start : e.end] == e.text
+
+
+def test_viterbi_marginals_is_the_best_valid_path() -> None:
+    """Decoding averaged marginals: the valid IOBES path with the largest product, by brute force."""
+    from marsad.ner.models import decode_marginals
+
+    trans, start, end = allowed_transitions()
+    n = len(LABELS)
+    rng = np.random.default_rng(21)
+    for length in (1, 2, 3):
+        marg = rng.dirichlet(np.ones(n) * 0.3, size=length).astype(np.float32)
+        best, best_score = None, -np.inf
+        for seq in itertools.product(range(n), repeat=length):
+            if not (start[seq[0]] and end[seq[-1]] and all(trans[a, b] for a, b in itertools.pairwise(seq))):
+                continue
+            sc = sum(np.log(max(float(marg[t, k]), 1e-9)) for t, k in enumerate(seq))
+            if sc > best_score:
+                best, best_score = seq, sc
+        assert tuple(decode_marginals(marg[None], np.ones((1, length), bool))[0]) == best
+
+
+def _tiny_crf(path: Path, ensemble: dict[str, object] | None) -> None:
+    """A CRF trained on two sentences, with its ``.json`` (and an ensemble entry) beside it."""
+    import pycrfsuite
+
+    from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+    from marsad.ner.gazetteer import Gazetteer
+
+    feat = Featurizer(Clusters.empty(), Gazetteer.from_sources(), FeatureSettings())
+    trainer = pycrfsuite.Trainer(verbose=False)
+    data = [
+        (["قال", "جون", "كيري", "في", "موسكو"], ["O", "B-PER", "E-PER", "O", "S-LOC"]),
+        (["زار", "لافروف", "جنيف", "أمس"], ["O", "S-PER", "S-LOC", "O"]),
+    ]
+    for words, labels in data:
+        trainer.append(feat.sentence(words), labels)
+    trainer.set_params({"max_iterations": 30, "feature.possible_states": True})
+    trainer.train(str(path))
+    meta: dict[str, object] = {"settings": FeatureSettings().to_dict(), "clusters": None, "gazetteer": None}
+    if ensemble is not None:
+        meta["ensemble"] = ensemble
+    path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def test_stage_runs_an_ensemble(tmp_path: Path) -> None:
+    """A CRF whose ``.json`` names a network runs as an ensemble: its marginals are the weighted
+    mean of the two models', and its labels the best valid path through them."""
+    from marsad.ner import load_ner
+    from marsad.ner.models import CrfModel, EnsembleModel, decode_marginals
+
+    _random_model(tmp_path / "nn.npz", chars=False)
+    crf_path = tmp_path / "crf.crfsuite"
+    _tiny_crf(crf_path, {"file": "nn.npz", "weight": 0.3, "settings": {}})
+    model = load_ner(model=crf_path).model
+    assert isinstance(model, EnsembleModel)
+    words = ["قال", "جون", "كيري", "في", "موسكو", "إن", "لافروف", "زار", "جنيف"]
+    labels = model.run([words, [], words[:2]])
+    assert [len(x) for x in labels] == [len(words), 0, 2]
+    # the two models' own marginals, computed apart (the CRF's by crfsuite itself)
+    net = model.neural.tagger.run([words])[0][1]
+    tagger = model.crf.tagger
+    tagger.set(model.crf.featurizer.sentence(words))
+    known = set(tagger.labels())  # the tiny CRF never saw I- labels: they count as 0
+    crf = np.array([[tagger.marginal(lab, j) if lab in known else 0.0 for lab in LABELS] for j in range(9)])
+    mean = 0.3 * net + 0.7 * crf
+    ix = {lab: k for k, lab in enumerate(LABELS)}
+    ours, _ = model.weights.marginals(model.crf.featurizer, [words])
+    np.testing.assert_allclose(ours[0], crf, atol=1e-5)
+    path = decode_marginals(mean[None].astype(np.float32), np.ones((1, len(words)), bool))[0]
+    assert [LABELS[k] for k in path] == labels[0]
+    for j, lab in enumerate(labels[0]):
+        assert model.label_prob(0, j) == pytest.approx(mean[j, ix[lab]], abs=1e-5)
+    assert model.entity_prob(0, 1, 3) == pytest.approx(1 - mean[1:3, 0].min(), abs=1e-5)
+    assert isinstance(model.crf, CrfModel)
+
+
+def test_ensemble_errors_name_the_file_and_the_fix(tmp_path: Path) -> None:
+    from marsad.ner import load_ner
+
+    crf_path = tmp_path / "crf.crfsuite"
+    _tiny_crf(crf_path, {"file": "missing.npz", "weight": 0.4, "settings": {}})
+    with pytest.raises(RuntimeError, match=r"missing\.npz.*train_ner_nn\.py"):
+        load_ner(model=crf_path)
+    _random_model(tmp_path / "nn.npz", chars=False)
+    _tiny_crf(crf_path, {"file": "nn.npz", "weight": 1.5, "settings": {}})
+    with pytest.raises(RuntimeError, match=r"weight 1\.5.*model\.json"):
+        load_ner(model=crf_path)

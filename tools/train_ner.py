@@ -83,6 +83,18 @@ def predict(
     return gold, pred
 
 
+def keep(model: Path, dest: Path, record: dict[str, Any], profile: Profile | None) -> None:
+    """Copy a model trained here to ``dest``, with its ``.json`` (and its profile) beside it, so
+    that ``marsad.ner.load_ner(model=dest)`` and ``tools/eval_ner.py --model`` can load it."""
+    shutil.copyfile(model, dest)
+    out = dict(record)
+    if profile is not None:
+        name = dest.stem + ".profile.tsv.gz"
+        ner_profile.dump(profile, dest.with_name(name))
+        out["profile"] = name
+    dest.with_suffix(".json").write_text(json.dumps(out, ensure_ascii=False, indent=2))
+
+
 def as_record(scores: dict[str, Score]) -> dict[str, Any]:
     return {
         t: {
@@ -131,6 +143,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--window", type=int, default=2, choices=(1, 2))
     ap.add_argument("--save-dev", type=Path, help="keep the model trained without the dev block here")
     ap.add_argument("--folds", type=int, default=0, help="also cross-validate over N contiguous blocks")
+    ap.add_argument(
+        "--keep-folds",
+        type=Path,
+        help="keep the fold models in this folder (foldK.crfsuite with its .json and profile), "
+        "for tools/train_ner_nn.py --crf-folds",
+    )
     ap.add_argument("--final", action="store_true", help="refit on all of train.txt and write the model")
     ap.add_argument(
         "--profile",
@@ -234,15 +252,7 @@ def main(argv: list[str] | None = None) -> None:
             print_scores(f"dev ({len(dev)} sentences), trained on {len(train)} in {secs:.0f} s:", scores)
             print(f"  model size {path.stat().st_size / 1e6:.1f} MB")
             if args.save_dev:
-                shutil.copyfile(path, args.save_dev)
-                dev_record = dict(record)
-                if args.profile:
-                    name = args.save_dev.stem + ".profile.tsv.gz"
-                    ner_profile.dump(feat.profile, args.save_dev.with_name(name))
-                    dev_record["profile"] = name
-                args.save_dev.with_suffix(".json").write_text(
-                    json.dumps(dev_record, ensure_ascii=False, indent=2)
-                )
+                keep(path, args.save_dev, record, feat.profile if args.profile else None)
             record["dev_scores"] = scores
         jack_all: list[Profile] = []
         full_all: Profile | None = None
@@ -265,6 +275,9 @@ def main(argv: list[str] | None = None) -> None:
                     feat = Featurizer(clusters, gazetteer, settings)
                     fit(feat, sents[: k * size] + sents[(k + 1) * size :], params, path, args.scheme)
                 g, p = predict(feat, held, path)
+                if args.keep_folds:
+                    args.keep_folds.mkdir(parents=True, exist_ok=True)
+                    keep(path, args.keep_folds / path.name, record, feat.profile if args.profile else None)
                 gold += g
                 pred += p
                 print(f"  fold {k}: F1 {score_spans(g, p)['ALL'].f1:.4f}", flush=True)
@@ -284,10 +297,17 @@ def main(argv: list[str] | None = None) -> None:
             print(
                 f"final model on all {len(sents)} sentences in {secs:.0f} s: {out} ({out.stat().st_size / 1e6:.1f} MB)"
             )
+            old = DATA / "model.json"
+            prev = json.loads(old.read_text(encoding="utf-8")) if old.exists() else {}
             if args.skip_dev:
-                old = DATA / "model.json"
-                if old.exists():
-                    record["dev_scores"] = json.loads(old.read_text(encoding="utf-8")).get("dev_scores")
+                record["dev_scores"] = prev.get("dev_scores")
+            ens = prev.get("ensemble")
+            if ens and (DATA / ens.get("file", "")).is_file():
+                record["ensemble"] = ens
+                print(
+                    f"  the network {ens['file']} stays in the ensemble: retrain it and re-score the pair with "
+                    "tools/train_ner_nn.py --final --crf-folds DIR (see MODEL_CARD.md)"
+                )
             (DATA / "model.json").write_text(
                 json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )

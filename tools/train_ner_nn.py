@@ -1,7 +1,8 @@
 """Train the neural NER tagger (BiLSTM-CRF over cached word inputs) from ANERcorp's training part.
 
     nice python tools/train_ner_nn.py                  # fit on train minus dev, early-stop on dev
-    nice python tools/train_ner_nn.py --folds 3        # also cross-validate (fixed epoch count)
+    nice python tools/train_ner_nn.py --folds 5        # also cross-validate (fixed epoch count)
+    nice python tools/train_ner_nn.py --folds 5 --crf-folds DIR   # ... and score it with the CRF
     nice python tools/train_ner_nn.py --final          # refit on all of train.txt, write the model
 
 Needs PyTorch (``pip install -e .[tools]``; the package itself runs the model in numpy, see
@@ -9,8 +10,16 @@ Needs PyTorch (``pip install -e .[tools]``; the package itself runs the model in
 is the same as ``tools/train_ner.py``'s (the last 10 % of the sentences); the held-out test split
 is never read.  Deterministic: fixed seeds, one thread, a seeded data order.  The dev score of
 every epoch is computed by the numpy tagger on the exported weights, so it is the score the
-package gets.  ``--final`` trains on everything for the best dev epoch count and writes
-``ner.npz`` and ``model.json`` (``"kind": "neural"``) to ``src/marsad/ner/data/``.
+package gets.  ``--final`` trains on everything for the best dev epoch count (or ``--epochs``
+with ``--skip-dev``) and writes ``ner.npz`` to ``src/marsad/ner/data/``, where it joins the CRF
+of ``model.json`` as an ensemble (the two models' marginals averaged, ``--weight`` for the
+network's; ``marsad.ner.models.EnsembleModel``); with ``--alone`` it replaces the CRF instead
+(``model.json`` then says ``"kind": "neural"``).
+
+The ensemble is scored the way it runs: ``--crf-folds DIR`` (the fold models that
+``tools/train_ner.py --folds 5 --keep-folds DIR`` keeps) pairs each fold's network with the CRF of
+the same fold; ``--attach MODEL.crfsuite`` pairs the dev network saved by ``--save-dev`` with a
+CRF saved the same way, for ``tools/eval_ner.py --model MODEL.crfsuite``.
 """
 
 from __future__ import annotations
@@ -36,9 +45,11 @@ import torch
 from torch import nn
 from train_ner import as_record, print_scores, segmentation_sample, split
 
+from marsad.ner import load_ner
 from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2, to_iobes
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
+from marsad.ner.models import CrfModel, EnsembleModel, NerModel, NeuralModel
 from marsad.ner.neural import (
     CHAR_DIM,
     LABELS,
@@ -327,7 +338,7 @@ def train(
             f1 = sc["ALL"]["f1"]
             per = " ".join(f"{t} {v['f1']:.3f}" for t, v in sorted(sc.items()) if t != "ALL")
             msg += f"  dev F1 {f1:.4f} (P {sc['ALL']['precision']:.3f} R {sc['ALL']['recall']:.3f}) {per}"
-            if f1 > best[0]:
+            if f1 > best[0] or args.last:
                 best = (f1, epoch, raw, sc)
             elif epoch - best[1] >= args.patience:
                 print(msg, flush=True)
@@ -360,6 +371,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--folds", type=int, default=0)
     ap.add_argument("--final", action="store_true")
     ap.add_argument("--skip-dev", action="store_true", help="no dev run: train for --epochs (CV, final)")
+    ap.add_argument("--last", action="store_true", help="dev run: keep the last epoch, not the best")
+    ap.add_argument("--weight", type=float, default=0.4, help="the network's weight in the ensemble")
+    ap.add_argument("--crf-folds", type=Path, help="with --folds: also score each fold with this CRF")
+    ap.add_argument(
+        "--attach", type=Path, help="a CRF saved by train_ner.py --save-dev: pair --save-dev with it"
+    )
+    ap.add_argument("--alone", action="store_true", help="with --final: the network replaces the CRF")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -424,28 +442,87 @@ def main(argv: list[str] | None = None) -> None:
         args.save_dev.write_bytes(raw)
         dev_record = {**record, "file": args.save_dev.name}
         args.save_dev.with_suffix(".json").write_text(json.dumps(dev_record, ensure_ascii=False, indent=2))
+        if args.attach:
+            attach(args.attach, args.save_dev, args.weight, settings)
+            model = load_ner(model=args.attach).model
+            scores = as_record(score_spans(*predict_model(model, dev)))
+            print_scores(f"dev, the ensemble with {args.attach.name} (weight {args.weight}):", scores)
+            record["dev_scores_ensemble"] = scores
     if args.folds:
-        gold: list[Any] = []
-        pred: list[Any] = []
+        runs: dict[str, tuple[list[Any], list[Any]]] = {
+            "network": ([], []),
+            "crf": ([], []),
+            "ensemble": ([], []),
+        }
         size = -(-len(sents) // args.folds)
         for k in range(args.folds):
             held = sents[k * size : (k + 1) * size]
             rest = sents[: k * size] + sents[(k + 1) * size :]
             raw_k, _, _ = train(args, feat, vectors, words, rest, None, epochs)
-            g, p = predict(raw_k, feat, held)
-            gold += g
-            pred += p
-            print(f"  fold {k}: F1 {score_spans(g, p)['ALL'].f1:.4f}", flush=True)
-        cv = as_record(score_spans(gold, pred))
-        print_scores(f"{args.folds}-fold cross-validation (pooled):", cv)
-        record["cv_scores"] = cv
+            net, _ = NeuralTagger.load(raw_k, feat)
+            models: dict[str, NerModel] = {"network": NeuralModel(net)}
+            if args.crf_folds:
+                crf = load_ner(model=args.crf_folds / f"fold{k}.crfsuite").model
+                if not isinstance(crf, CrfModel):
+                    sys.exit(
+                        f"{args.crf_folds / f'fold{k}.crfsuite'} is not a CRF: pass train_ner.py's --keep-folds"
+                    )
+                models["crf"] = crf
+                models["ensemble"] = EnsembleModel(crf, NeuralModel(net), args.weight)
+            line = []
+            for name, model in models.items():
+                g, p = predict_model(model, held)
+                runs[name][0].extend(g)
+                runs[name][1].extend(p)
+                line.append(f"{name} {score_spans(g, p)['ALL'].f1:.4f}")
+            print(f"  fold {k}: F1 " + ", ".join(line), flush=True)
+        for name, (gold, pred) in runs.items():
+            if gold:
+                cv = as_record(score_spans(gold, pred))
+                print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", cv)
+                record["cv_scores" if name == "network" else f"cv_scores_{name}"] = cv
     if args.final:
         raw, _, _ = train(args, feat, vectors, words, sents, None, epochs)
         (DATA / "ner.npz").write_bytes(raw)
-        (DATA / "model.json").write_text(
-            json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
         print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
+        if args.alone:
+            (DATA / "model.json").write_text(
+                json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        else:
+            attach(DATA / "model.crfsuite", DATA / "ner.npz", args.weight, settings, record)
+
+
+def attach(
+    crf: Path, network: Path, weight: float, settings: FeatureSettings, record: dict[str, Any] | None = None
+) -> None:
+    """Make the CRF ``crf`` (its ``.json``) an ensemble with ``network``, a file beside it."""
+    if network.parent.resolve() != crf.parent.resolve():
+        sys.exit(f"{network} must be in the folder of {crf}: the model's .json names it by file name")
+    meta_path = crf.with_suffix(".json")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        sys.exit(f"cannot read {meta_path} ({exc}): train the CRF first (tools/train_ner.py)")
+    if meta.get("kind") == "neural":
+        sys.exit(f"{meta_path} is a network's: retrain the CRF (tools/train_ner.py --final) first")
+    ens: dict[str, Any] = {"file": network.name, "weight": weight, "settings": settings.to_dict()}
+    if record is not None:
+        ens["network"] = {k: v for k, v in record.items() if k not in ("segmentation", "settings", "file")}
+    meta["ensemble"] = ens
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"{meta_path}: ensemble with {network.name}, weight {weight}")
+
+
+def predict_model(model: NerModel, sents: Sents) -> tuple[list[Any], list[Any]]:
+    """Gold and predicted spans of ``model`` (any kind) over documents of 50 sentences."""
+    gold, pred = [], []
+    for a in range(0, len(sents), 50):
+        chunk = sents[a : a + 50]
+        for (_words, tags), labels in zip(chunk, model.run([w for w, _ in chunk])):
+            gold.append(tag_spans(tags))
+            pred.append(tag_spans(to_iob2(labels)))
+    return gold, pred
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Named entities (PER, ORG, LOC, MISC): a CRF over clitic-aware features, clusters and gazetteers.
+"""Named entities (PER, ORG, LOC, MISC): a CRF over clitic-aware features, clusters, gazetteers and
+word profiles, averaged with a small BiLSTM-CRF.
 
 ``load_ner()`` gives the pipeline stage (loaded once per process).  The model, the word clusters
 and the gazetteers live in ``data/``; ``MODEL_CARD.md`` says how they were built and how well

@@ -310,7 +310,6 @@ class Featurizer:
         n = len(infos)
         if not n:
             return []
-        known = self.known
         # own features + the neighbours' contributions, by shifted lists
         m1 = [_BOS1, *(i.m1 for i in infos[:-1])]
         p1 = [*(i.p1 for i in infos[1:]), _EOS1]
@@ -320,6 +319,19 @@ class Featurizer:
             out = [i.own + a + b + c + d for i, a, b, c, d in zip(infos, m1, p1, m2, p2)]
         else:
             out = [i.own + a + b for i, a, b in zip(infos, m1, p1)]
+        self._extras(infos, out)
+        return out
+
+    def extras(self, infos: Sequence[WordInfo]) -> list[list[str]] | None:
+        """Only the features that depend on more than a word and its place in the window (word
+        and cluster pairs, multi-word gazetteer names), or None when the sentence has none."""
+        out: list[list[str]] = [[] for _ in infos]
+        self._extras(infos, out)
+        return out if any(out) else None
+
+    def _extras(self, infos: Sequence[WordInfo], out: list[list[str]]) -> None:
+        n = len(infos)
+        known = self.known
         if self.settings.bigrams and n > 1:
             self._add_pairs(out, "bg", [i.stem for i in infos])
         if self.settings.gazetteer and any(i.gaz for i in infos):
@@ -334,7 +346,6 @@ class Featurizer:
                                 out[k].append(pre + tag)
         if self.settings.cluster_bigrams and n > 1:
             self._add_pairs(out, "cb", [i.cluster for i in infos])
-        return out
 
     def _add_pairs(self, out: list[list[str]], name: str, values: list[str]) -> None:
         """The features of each pair of neighbours' ``values`` (stem or cluster bigrams): ``name=a|b``

@@ -1,4 +1,5 @@
-"""The two kinds of tagging model behind the ``ner`` stage, one small interface.
+"""The tagging models behind the ``ner`` stage (the CRF, the BiLSTM-CRF, the two together), one
+small interface.
 
 ``run(sentences)`` tags a document's sentences (word strings) and returns IOBES labels; then
 ``label_prob(i, j)`` is the model's marginal probability of the label it chose for token ``j`` of
@@ -9,15 +10,15 @@ the token belongs to some entity (1 − P(O)).  The stage's post-processing uses
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pycrfsuite
 
-from marsad.ner.features import Featurizer
-from marsad.ner.neural import NeuralTagger
+from marsad.ner.features import Featurizer, WordInfo
+from marsad.ner.neural import LABELS, NeuralTagger, allowed_transitions, forward_backward, viterbi
 
-__all__ = ["CrfModel", "NerModel", "NeuralModel"]
+__all__ = ["CrfModel", "CrfWeights", "EnsembleModel", "NerModel", "NeuralModel", "decode_marginals"]
 
 
 class NerModel(Protocol):
@@ -82,6 +83,147 @@ class NeuralModel:
         index = self.tagger.label_index
         self._ids = [[index[lab] for lab in labels] for labels, _ in out]
         return [labels for labels, _ in out]
+
+    def label_prob(self, i: int, j: int) -> float:
+        return float(self._marg[i][j, self._ids[i][j]])
+
+    def entity_prob(self, i: int, s: int, e: int) -> float:
+        return float(1.0 - self._marg[i][s:e, 0].min())
+
+
+_TRANS, _START, _END = allowed_transitions()
+_LOG_TRANS = np.where(_TRANS, 0.0, -np.inf).astype(np.float32)
+_LOG_START = np.where(_START, 0.0, -np.inf).astype(np.float32)
+_LOG_END = np.where(_END, 0.0, -np.inf).astype(np.float32)
+_ONES = np.ones(len(LABELS), np.float32)
+
+
+def decode_marginals(marg: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The IOBES-valid label paths (indices into ``LABELS``) with the highest product of
+    per-token marginals, for a padded batch (sentences, tokens, labels): how averaged marginals
+    are decoded, as no single model's lattice holds them."""
+    return viterbi(np.log(np.maximum(marg, 1e-9)), mask, _LOG_TRANS, _LOG_START, _LOG_END)
+
+
+class CrfWeights:
+    """A crfsuite model's weights as numpy arrays, for the marginals of a whole document at once
+    (python-crfsuite gives one label's marginal at one position per call, 17 calls a token)."""
+
+    def __init__(self, info: Any) -> None:
+        """``info``: ``pycrfsuite.Tagger.info()`` of the model."""
+        index = {lab: k for k, lab in enumerate(LABELS)}
+        self.attrs: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for (attr, lab), weight in info.state_features.items():
+            k = index.get(lab)
+            if k is not None:
+                rows.append(self.attrs.setdefault(attr, len(self.attrs)))
+                cols.append(k)
+                vals.append(weight)
+        # one more row, all zero, for tokens without any known attribute
+        self.state = np.zeros((len(self.attrs) + 1, len(LABELS)), np.float32)
+        self.state[rows, cols] = vals
+        labels = set(info.labels)
+        # a label the model never saw (its training data lacked it) must never be chosen
+        self.state[:, [k for k, lab in enumerate(LABELS) if lab not in labels]] = -1e4
+        trans = np.zeros((len(LABELS), len(LABELS)), np.float32)
+        for (a, b), weight in info.transitions.items():
+            if a in index and b in index:
+                trans[index[a], index[b]] = weight
+        self.exp_trans = np.exp(trans)
+
+        self._bos = [self._sum(f) for f in (["BOS"], ["-2BOS"], ["EOS"], ["+2EOS"])]
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _sum(self, feats: Sequence[str]) -> np.ndarray:
+        attrs = self.attrs
+        out: np.ndarray = self.state[[attrs[f] for f in feats if f in attrs]].sum(axis=0)
+        return out
+
+    def _word(self, word: str, info: WordInfo) -> np.ndarray:
+        """The scores a word gives, by where they land: itself, and the words 2 and 1 after it
+        and 1 and 2 before it (its ``own``, ``m2``, ``m1``, ``p1``, ``p2`` features); cached."""
+        got = self._cache.get(word)
+        if got is None:
+            got = np.stack([self._sum(fs) for fs in (info.own, info.m2, info.m1, info.p1, info.p2)])
+            if len(self._cache) < 200_000:
+                self._cache[word] = got
+        return got
+
+    def emissions(self, featurizer: Featurizer, words: Sequence[str]) -> np.ndarray:
+        """Per token and label, the sum of the weights of the features ``featurizer.sentence``
+        gives the token (the same sum crfsuite makes), from per-word sums."""
+        infos = [featurizer.word(w) for w in words]
+        v = np.stack([self._word(w, info) for w, info in zip(words, infos)])  # (tokens, 5, labels)
+        bos1, bos2, eos1, eos2 = self._bos
+        e = v[:, 0].copy()
+        e[1:] += v[:-1, 2]
+        e[0] += bos1
+        e[:-1] += v[1:, 3]
+        e[-1] += eos1
+        if featurizer.settings.window >= 2:
+            e[2:] += v[:-2, 1]
+            e[:2] += bos2
+            e[:-2] += v[2:, 4]
+            e[-2:] += eos2
+        extras = featurizer.extras(infos)
+        if extras:
+            for j, feats in enumerate(extras):
+                if feats:
+                    e[j] += self._sum(feats)
+        return e
+
+    def marginals(
+        self, featurizer: Featurizer, sentences: Sequence[Sequence[str]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The marginals (sentences, tokens, labels) of non-empty sentences, padded, and the mask
+        of real tokens."""
+        lens = np.array([len(ws) for ws in sentences])
+        emit = np.zeros((len(sentences), int(lens.max()), len(LABELS)), np.float32)
+        for r, ws in enumerate(sentences):
+            emit[r, : len(ws)] = self.emissions(featurizer, ws)
+        mask = np.arange(emit.shape[1])[None, :] < lens[:, None]
+        return forward_backward(emit, mask, self.exp_trans, _ONES, _ONES), mask
+
+
+class EnsembleModel:
+    """The CRF and the BiLSTM-CRF together: per token, the weighted mean of their marginals
+    (``weight`` for the network's), decoded by :func:`decode_marginals`.
+
+    The two models err differently (the CRF is the more precise, the network finds more rare
+    names), so the mean beats either in every cross-validation fold (``MODEL_CARD.md``).
+    """
+
+    def __init__(self, crf: CrfModel, neural: NeuralModel, weight: float) -> None:
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError(f"ensemble weight {weight} must be within 0..1: fix model.json")
+        self.crf = crf
+        self.neural = neural
+        self.weight = np.float32(weight)
+        self.weights = CrfWeights(crf.tagger.info())
+        self._marg: list[np.ndarray] = []
+        self._ids: list[list[int]] = []
+
+    def run(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        n = len(LABELS)
+        self._marg = [np.zeros((0, n), np.float32)] * len(sentences)
+        self._ids = [[] for _ in sentences]
+        out: list[list[str]] = [[] for _ in sentences]
+        idx = [i for i, ws in enumerate(sentences) if len(ws)]
+        if not idx:
+            return out
+        nets = self.neural.tagger.run([sentences[i] for i in idx])
+        crf, mask = self.weights.marginals(self.crf.featurizer, [sentences[i] for i in idx])
+        mean = (1 - self.weight) * crf
+        for r, (_labels, m) in enumerate(nets):
+            mean[r, : len(m)] += self.weight * m
+        paths = decode_marginals(mean, mask)
+        for r, i in enumerate(idx):
+            k = len(sentences[i])
+            self._marg[i] = mean[r, :k]
+            self._ids[i] = paths[r, :k].tolist()
+            out[i] = [LABELS[j] for j in self._ids[i]]
+        return out
 
     def label_prob(self, i: int, j: int) -> float:
         return float(self._marg[i][j, self._ids[i][j]])

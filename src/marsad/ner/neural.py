@@ -70,6 +70,58 @@ def allowed_transitions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return trans, start, end
 
 
+def viterbi(
+    emit: np.ndarray, mask: np.ndarray, trans: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> np.ndarray:
+    """Best label paths of a batch of sentences ``emit`` (sentences, tokens, labels), padded
+    where ``mask`` is false; ``trans`` (from, to), ``start`` and ``end`` are log scores
+    (``-inf`` forbids)."""
+    b, t_max, n = emit.shape
+    score = start + emit[:, 0]
+    back = np.zeros((b, t_max, n), np.int64)
+    same = np.broadcast_to(np.arange(n), (b, n))
+    for t in range(1, t_max):
+        cand = score[:, :, None] + trans[None]  # (b, from, to)
+        best = cand.argmax(axis=1)
+        new = cand.max(axis=1) + emit[:, t]
+        m = mask[:, t, None]
+        score = np.where(m, new, score)
+        back[:, t] = np.where(m, best, same)
+    score = score + end
+    path = np.zeros((b, t_max), np.int64)
+    path[:, -1] = score.argmax(axis=1)
+    for t in range(t_max - 1, 0, -1):
+        path[:, t - 1] = back[np.arange(b), t, path[:, t]]
+    return path
+
+
+def forward_backward(
+    emit: np.ndarray, mask: np.ndarray, exp_trans: np.ndarray, exp_start: np.ndarray, exp_end: np.ndarray
+) -> np.ndarray:
+    """Marginals of a linear-chain CRF over a padded batch (as :func:`viterbi`), by scaled
+    forward-backward; padding positions pass the state through unchanged.  The transition,
+    start and end scores come exponentiated."""
+    b, t_max, n = emit.shape
+    # floored so that no reachable label underflows to zero in float32
+    e = np.exp(np.maximum(emit - emit.max(axis=2, keepdims=True), -60.0))
+    alpha = np.empty((b, t_max, n), np.float32)
+    a = exp_start * e[:, 0]
+    alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
+    for t in range(1, t_max):
+        a = (alpha[:, t - 1] @ exp_trans) * e[:, t]
+        a = np.where(mask[:, t, None], a / a.sum(axis=1, keepdims=True), alpha[:, t - 1])
+        alpha[:, t] = a
+    beta = np.empty((b, t_max, n), np.float32)
+    beta[:, -1] = exp_end / exp_end.sum()
+    for t in range(t_max - 2, -1, -1):
+        bt = (beta[:, t + 1] * e[:, t + 1]) @ exp_trans.T
+        bt = np.where(mask[:, t + 1, None], bt / bt.sum(axis=1, keepdims=True), beta[:, t + 1])
+        beta[:, t] = bt
+    p: np.ndarray = alpha * beta
+    p /= p.sum(axis=2, keepdims=True)
+    return p
+
+
 class NeuralInputs:
     """The per-word-type inputs: feature ids and the pretrained vector's row (``-1``: none)."""
 
@@ -241,7 +293,7 @@ class NeuralTagger:
         parts = [sym, vec]
         if w.chars:
             parts.append(self._char_cnn([self.inputs.featurizer.word(x).norm for x in new]))
-        gates = (_matmul(np.concatenate(parts, axis=1), self._w_word, 32) + self._bias).astype(np.float16)
+        gates = (_matmul(np.concatenate(parts, axis=1), self._w_word) + self._bias).astype(np.float16)
         room = self.cache_size - len(cache)
         if room >= len(new):
             cache.update(zip(new, gates))
@@ -336,43 +388,7 @@ class NeuralTagger:
 
     def _viterbi(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w = self.w
-        b, t_max, n = emit.shape
-        score = w.start + emit[:, 0]
-        back = np.zeros((b, t_max, n), np.int64)
-        same = np.broadcast_to(np.arange(n), (b, n))
-        for t in range(1, t_max):
-            cand = score[:, :, None] + w.trans[None]  # (b, from, to)
-            best = cand.argmax(axis=1)
-            new = cand.max(axis=1) + emit[:, t]
-            m = mask[:, t, None]
-            score = np.where(m, new, score)
-            back[:, t] = np.where(m, best, same)
-        score = score + w.end
-        path = np.zeros((b, t_max), np.int64)
-        path[:, -1] = score.argmax(axis=1)
-        for t in range(t_max - 1, 0, -1):
-            path[:, t - 1] = back[np.arange(b), t, path[:, t]]
-        return path
+        return viterbi(emit, mask, w.trans, w.start, w.end)
 
     def _marginals(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Scaled forward-backward; padding positions pass the state through unchanged."""
-        b, t_max, n = emit.shape
-        # floored so that no reachable label underflows to zero in float32
-        e = np.exp(np.maximum(emit - emit.max(axis=2, keepdims=True), -60.0))
-        a_mat = self._exp_trans
-        alpha = np.empty((b, t_max, n), np.float32)
-        a = self._exp_start * e[:, 0]
-        alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
-        for t in range(1, t_max):
-            a = (alpha[:, t - 1] @ a_mat) * e[:, t]
-            a = np.where(mask[:, t, None], a / a.sum(axis=1, keepdims=True), alpha[:, t - 1])
-            alpha[:, t] = a
-        beta = np.empty((b, t_max, n), np.float32)
-        beta[:, -1] = self._exp_end / self._exp_end.sum()
-        for t in range(t_max - 2, -1, -1):
-            bt = (beta[:, t + 1] * e[:, t + 1]) @ a_mat.T
-            bt = np.where(mask[:, t + 1, None], bt / bt.sum(axis=1, keepdims=True), beta[:, t + 1])
-            beta[:, t] = bt
-        p: np.ndarray = alpha * beta
-        p /= p.sum(axis=2, keepdims=True)
-        return p
+        return forward_backward(emit, mask, self._exp_trans, self._exp_start, self._exp_end)

@@ -1,4 +1,5 @@
-"""The ``ner`` pipeline stage: a CRF tags each sentence; spans become :class:`Entity` records.
+"""The ``ner`` pipeline stage: a CRF and a BiLSTM-CRF tag each sentence together (their marginals
+averaged, :class:`marsad.ner.models.EnsembleModel`); spans become :class:`Entity` records.
 
 After tagging, two passes over the whole document:
 
@@ -29,7 +30,7 @@ from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, data_text, read_gazetteer_file
-from marsad.ner.models import CrfModel, NerModel, NeuralModel
+from marsad.ner.models import CrfModel, EnsembleModel, NerModel, NeuralModel
 from marsad.ner.neural import NeuralTagger
 from marsad.text.normalize import match_form
 
@@ -232,7 +233,9 @@ class NerStage:
         names: Gazetteer,
         particles: Particles = frozenset(),
         profile: Profile | None = None,
+        partner: bytes | None = None,
     ) -> NerStage:
+        """``partner``: the network of an ensemble model (``meta["ensemble"]``), as bytes."""
         s = meta.get("settings", {})
         settings = FeatureSettings(**{k: v for k, v in s.items() if k in FeatureSettings.__slots__})
         if meta.get("kind") == "neural":
@@ -253,7 +256,27 @@ class NerStage:
         # Only attributes with weights are worth emitting: tagging cost grows with each one.
         known = frozenset(attr for attr, _label in tagger.info().state_features)
         featurizer = Featurizer(clusters, gazetteer, settings, known, profile=profile)
-        return cls(CrfModel(tagger, featurizer), featurizer, names, particles, meta)
+        crf = CrfModel(tagger, featurizer)
+        ens = meta.get("ensemble")
+        if not ens:
+            return cls(crf, featurizer, names, particles, meta)
+        if partner is None:
+            raise RuntimeError(f"the NER model {model} is an ensemble: pass its network {ens.get('file')!r}")
+        try:
+            es = {k: v for k, v in ens.get("settings", {}).items() if k in FeatureSettings.__slots__}
+            net, _ = NeuralTagger.load(partner, Featurizer(clusters, gazetteer, FeatureSettings(**es)))
+            both = EnsembleModel(crf, NeuralModel(net), float(ens["weight"]))
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            raise RuntimeError(
+                f"cannot read the network {ens.get('file')!r} of the NER model {model} ({exc}): "
+                "rebuild it with tools/train_ner_nn.py --final"
+            ) from exc
+        return cls(both, featurizer, names, particles, meta)
+
+    @property
+    def model(self) -> NerModel:
+        """The tagging model (CRF, network or both) behind the stage."""
+        return self._model
 
     def tag_words(self, words: Sequence[str]) -> list[str]:
         """IOB2 tags for one sentence given as word strings."""
@@ -376,10 +399,22 @@ def load_packaged(
                 f"the NER model uses word profiles but its profile {name!r} cannot be read ({exc}): "
                 "rebuild the model with tools/train_ner.py --profile --final"
             ) from exc
+    partner = None
+    ens = meta.get("ensemble")
+    if ens:
+        # the network of an ensemble: beside a model file given to score, else the packaged one
+        name = str(ens.get("file", ""))
+        try:
+            partner = (model.parent / name if model is not None else data.joinpath(name)).read_bytes()
+        except OSError as exc:
+            raise RuntimeError(
+                f"the NER model is an ensemble but its network {name!r} cannot be read ({exc}): "
+                "rebuild it with tools/train_ner_nn.py --final"
+            ) from exc
     names_raw = data.joinpath("names.tsv").read_text(encoding="utf-8")
     names = Gazetteer.from_sources(read_gazetteer_file(names_raw), *extra_names)
     particles = read_particles(data.joinpath("name_particles.tsv").read_text(encoding="utf-8"))
     if model is not None:
-        return NerStage.from_files(model, meta, clusters, gazetteer, names, particles, profile)
+        return NerStage.from_files(model, meta, clusters, gazetteer, names, particles, profile, partner)
     with resources.as_file(data.joinpath(meta.get("file", "model.crfsuite"))) as path:
-        return NerStage.from_files(path, meta, clusters, gazetteer, names, particles, profile)
+        return NerStage.from_files(path, meta, clusters, gazetteer, names, particles, profile, partner)
