@@ -212,7 +212,7 @@ class EnsembleModel:
         idx = [i for i, ws in enumerate(sentences) if len(ws)]
         if not idx:
             return out
-        nets = self.neural.tagger.run([sentences[i] for i in idx])
+        nets = self.neural.tagger.run([sentences[i] for i in idx], labels=False)
         crf, mask = self.weights.marginals(self.crf.featurizer, [sentences[i] for i in idx])
         mean = (1 - self.weight) * crf
         for r, (_labels, m) in enumerate(nets):

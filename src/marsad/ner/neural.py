@@ -315,8 +315,11 @@ class NeuralTagger:
         out: np.ndarray = conv.max(axis=1) + w.char_b
         return out
 
-    def run(self, sentences: Sequence[Sequence[str]]) -> list[tuple[list[str], np.ndarray]]:
-        """IOBES labels and the (tokens, labels) marginal matrix of each sentence."""
+    def run(
+        self, sentences: Sequence[Sequence[str]], *, labels: bool = True
+    ) -> list[tuple[list[str], np.ndarray]]:
+        """IOBES labels (none with ``labels=False``) and the (tokens, labels) marginal matrix of
+        each sentence."""
         out: list[tuple[list[str], np.ndarray]] = [([], np.zeros((0, len(LABELS)), np.float32))] * len(
             sentences
         )
@@ -340,11 +343,11 @@ class NeuralTagger:
             total += n
         self._lstm(sentences, idx, batch, doc_gates, emit)
         mask = np.arange(emit.shape[1])[None, :] < lens[:, None]
-        labels = self._viterbi(emit, mask)
+        paths = self._viterbi(emit, mask) if labels else None
         marg = self._marginals(emit, mask)
         for r, i in enumerate(idx):
             n = int(lens[r])
-            out[i] = ([LABELS[k] for k in labels[r, :n]], marg[r, :n])
+            out[i] = ([LABELS[k] for k in paths[r, :n]] if paths is not None else [], marg[r, :n])
         return out
 
     def _lstm(
