@@ -120,12 +120,10 @@ class CrfWeights:
                 rows.append(self.attrs.setdefault(attr, len(self.attrs)))
                 cols.append(k)
                 vals.append(weight)
-        # one more row, all zero, for tokens without any known attribute
-        self.state = np.zeros((len(self.attrs) + 1, len(LABELS)), np.float32)
+        self.state = np.zeros((len(self.attrs), len(LABELS)), np.float32)
         self.state[rows, cols] = vals
-        labels = set(info.labels)
         # a label the model never saw (its training data lacked it) must never be chosen
-        self.state[:, [k for k, lab in enumerate(LABELS) if lab not in labels]] = -1e4
+        self._missing = np.array([0.0 if lab in info.labels else -1e4 for lab in LABELS], np.float32)
         trans = np.zeros((len(LABELS), len(LABELS)), np.float32)
         for (a, b), weight in info.transitions.items():
             if a in index and b in index:
@@ -146,7 +144,7 @@ class CrfWeights:
         got = self._cache.get(word)
         if got is None:
             got = np.stack([self._sum(fs) for fs in (info.own, info.m2, info.m1, info.p1, info.p2)])
-            if len(self._cache) < 200_000:
+            if len(self._cache) < 100_000:  # 340 bytes each
                 self._cache[word] = got
         return got
 
@@ -156,7 +154,7 @@ class CrfWeights:
         infos = [featurizer.word(w) for w in words]
         v = np.stack([self._word(w, info) for w, info in zip(words, infos)])  # (tokens, 5, labels)
         bos1, bos2, eos1, eos2 = self._bos
-        e = v[:, 0].copy()
+        e = v[:, 0] + self._missing
         e[1:] += v[:-1, 2]
         e[0] += bos1
         e[:-1] += v[1:, 3]
