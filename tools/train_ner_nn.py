@@ -271,14 +271,7 @@ def evaluate(raw: bytes, feat: Featurizer, sents: Sents) -> dict[str, Any]:
 
 
 def predict(raw: bytes, feat: Featurizer, sents: Sents) -> tuple[list[Any], list[Any]]:
-    tagger, _ = NeuralTagger.load(raw, feat)
-    gold, pred = [], []
-    for a in range(0, len(sents), 50):  # documents of about 50 sentences
-        chunk = sents[a : a + 50]
-        for (_words, tags), (labels, _m) in zip(chunk, tagger.run([w for w, _ in chunk])):
-            gold.append(tag_spans(tags))
-            pred.append(tag_spans(to_iob2(labels)))
-    return gold, pred
+    return predict_model(NeuralModel(NeuralTagger.load(raw, feat)[0]), sents)
 
 
 def train(
@@ -459,8 +452,8 @@ def main(argv: list[str] | None = None) -> None:
             held = sents[k * size : (k + 1) * size]
             rest = sents[: k * size] + sents[(k + 1) * size :]
             raw_k, _, _ = train(args, feat, vectors, words, rest, None, epochs)
-            net, _ = NeuralTagger.load(raw_k, feat)
-            models: dict[str, NerModel] = {"network": NeuralModel(net)}
+            network = NeuralModel(NeuralTagger.load(raw_k, feat)[0])
+            models: dict[str, NerModel] = {"network": network}
             if args.crf_folds:
                 crf = load_ner(model=args.crf_folds / f"fold{k}.crfsuite").model
                 if not isinstance(crf, CrfModel):
@@ -468,7 +461,7 @@ def main(argv: list[str] | None = None) -> None:
                         f"{args.crf_folds / f'fold{k}.crfsuite'} is not a CRF: pass train_ner.py's --keep-folds"
                     )
                 models["crf"] = crf
-                models["ensemble"] = EnsembleModel(crf, NeuralModel(net), args.weight)
+                models["ensemble"] = EnsembleModel(crf, network, args.weight)
             line = []
             for name, model in models.items():
                 g, p = predict_model(model, held)

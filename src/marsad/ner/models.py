@@ -192,13 +192,17 @@ class EnsembleModel:
     names), so the mean beats either in every cross-validation fold (``MODEL_CARD.md``).
     """
 
-    def __init__(self, crf: CrfModel, neural: NeuralModel, weight: float) -> None:
+    def __init__(
+        self, crf: CrfModel, neural: NeuralModel, weight: float, crf_weights: CrfWeights | None = None
+    ) -> None:
+        """``crf_weights``: the CRF's, if the caller already has them (reading them from crfsuite
+        takes a third of a second)."""
         if not 0.0 <= weight <= 1.0:
             raise ValueError(f"ensemble weight {weight} must be within 0..1: fix model.json")
         self.crf = crf
         self.neural = neural
         self.weight = np.float32(weight)
-        self.weights = CrfWeights(crf.tagger.info())
+        self.weights = crf_weights or CrfWeights(crf.tagger.info())
         self._marg: list[np.ndarray] = []
         self._ids: list[list[int]] = []
 

@@ -30,7 +30,7 @@ from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, data_text, read_gazetteer_file
-from marsad.ner.models import CrfModel, EnsembleModel, NerModel, NeuralModel
+from marsad.ner.models import CrfModel, CrfWeights, EnsembleModel, NerModel, NeuralModel
 from marsad.ner.neural import NeuralTagger
 from marsad.text.normalize import match_form
 
@@ -254,7 +254,8 @@ class NerStage:
                 f"cannot read the NER model {model}: rebuild it with tools/train_ner.py --final"
             ) from exc
         # Only attributes with weights are worth emitting: tagging cost grows with each one.
-        known = frozenset(attr for attr, _label in tagger.info().state_features)
+        info = tagger.info()
+        known = frozenset(attr for attr, _label in info.state_features)
         featurizer = Featurizer(clusters, gazetteer, settings, known, profile=profile)
         crf = CrfModel(tagger, featurizer)
         ens = meta.get("ensemble")
@@ -265,7 +266,7 @@ class NerStage:
         try:
             es = {k: v for k, v in ens.get("settings", {}).items() if k in FeatureSettings.__slots__}
             net, _ = NeuralTagger.load(partner, Featurizer(clusters, gazetteer, FeatureSettings(**es)))
-            both = EnsembleModel(crf, NeuralModel(net), float(ens["weight"]))
+            both = EnsembleModel(crf, NeuralModel(net), float(ens["weight"]), CrfWeights(info))
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise RuntimeError(
                 f"cannot read the network {ens.get('file')!r} of the NER model {model} ({exc}): "
