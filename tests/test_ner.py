@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from conftest import shared_path
 from hypothesis import given, settings
@@ -322,3 +323,74 @@ def test_a_missing_profile_is_a_clear_error(tmp_path: Any) -> None:
     model.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(RuntimeError, match=r"missing\.tsv\.gz.*tools/train_ner\.py --profile --final"):
         load_ner(model=model)
+
+
+def test_packaged_crf_marginals_batched_equal_crfsuite(ner: NerStage) -> None:
+    """The ensemble's CRF marginals, a document's sentences in one padded batch (and again with
+    no room in the word cache), equal crfsuite's own for each sentence."""
+    from marsad.ner.models import EnsembleModel
+    from marsad.ner.neural import LABELS
+
+    model = ner.model
+    if not isinstance(model, EnsembleModel):
+        pytest.skip("the packaged model is not an ensemble")
+    text = (
+        "واشنطن (رويترز) - طلب وزير الخارجية الأمريكي جون كيري من نظيره الروسي سيرغي لافروف "
+        "الضغط على دمشق لاحترام وقف إطلاق النار في سوريا. وقال كيري إن الأمم المتحدة مستعدة. "
+        "شكرا. وأضاف أن مجلس الأمن الدولي سيجتمع في نيويورك يوم الجمعة المقبل لبحث الأزمة"
+    )
+    sents = [s.split() for s in text.split(". ")] + [["لافروف"], ["في", "جنيف"]]
+    feat, weights, tagger = model.crf.featurizer, model.weights, model.crf.tagger
+    known = set(tagger.labels())
+
+    def crfsuite(words: list[str]) -> np.ndarray:
+        tagger.set(feat.sentence(words))
+        return np.array(
+            [[tagger.marginal(lab, j) if lab in known else 0.0 for lab in LABELS] for j in range(len(words))]
+        )
+
+    want = [crfsuite(ws) for ws in sents]
+    size = weights.cache_size
+    try:
+        for cache_size in (size, 0):
+            weights.cache_size = cache_size
+            weights._cache.clear()
+            got, mask = weights.marginals(feat, sents)
+            for r, ws in enumerate(sents):
+                assert mask[r].sum() == len(ws)
+                np.testing.assert_allclose(got[r, : len(ws)], want[r], atol=1e-5)
+            assert len(weights._cache) == (0 if cache_size == 0 else len({w for ws in sents for w in ws}))
+    finally:
+        weights.cache_size = size
+        weights._cache.clear()
+
+
+def test_featurizer_reads_its_words_from_a_source() -> None:
+    """A featurizer given ``source=`` gives the same features as one that computes them itself,
+    and one with other settings cannot read from it."""
+    from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile, can_read_from
+
+    gaz = Gazetteer.from_sources([("الولايات المتحدة", "LOC"), ("كيري", "PER")])
+    clusters = Clusters.empty()
+    profile = Profile({"كيري": ("PER3",)})
+    full = FeatureSettings(ngrams=True, profile=True)
+    source = Featurizer(clusters, gaz, full, profile=profile)
+    words = ["والولايات", "المتحدة", "كيري", "لكيري", "2016", "x" * 60]
+    own_only = FeatureSettings(ngrams=True)
+    known = frozenset(f for w in words for f in Featurizer(clusters, gaz, own_only).word(w).own if "=" in f)
+    alone = Featurizer(clusters, gaz, own_only, known, context=False)
+    view = Featurizer(clusters, gaz, own_only, known, context=False, source=source)
+    assert can_read_from(view, source)
+    for w in words:
+        assert view.word(w) == alone.word(w)
+        assert not any(f.startswith("au=") for f in view.word(w).own)
+    # the source's own features are untouched by the view's filter
+    assert "au=PER3" in source.word("كيري").own
+    for bad in (
+        Featurizer(clusters, gaz, FeatureSettings(ngrams=False), known, context=False),  # other settings
+        Featurizer(clusters, gaz, own_only, None, context=False),  # would keep the profile classes
+        Featurizer(clusters, Gazetteer.from_sources(), own_only, known, context=False),  # other gazetteer
+    ):
+        assert not can_read_from(bad, source)
+    with pytest.raises(ValueError, match="without source="):
+        Featurizer(clusters, gaz, FeatureSettings(), known, context=False, source=source)

@@ -17,7 +17,7 @@ from marsad.ner.gazetteer import Candidates, Gazetteer, data_text
 from marsad.text.normalize import match_form
 from marsad.text.tokenize import segment
 
-__all__ = ["Clusters", "FeatureSettings", "Featurizer", "Profile", "WordInfo"]
+__all__ = ["Clusters", "FeatureSettings", "Featurizer", "Profile", "WordInfo", "can_read_from"]
 
 PROFILE_TYPES = ("PER", "ORG", "LOC", "MISC")
 
@@ -189,9 +189,14 @@ class Featurizer:
         *,
         context: bool = True,
         profile: Profile | None = None,
+        source: Featurizer | None = None,
     ) -> None:
         """``known``: the attributes a trained model has weights for; others are never emitted.
-        ``context=False``: only a word's own features (the neural tagger reads the context)."""
+        ``context=False``: only a word's own features (the neural tagger reads the context).
+        ``source``: a featurizer whose unfiltered features of each word this one filters, instead
+        of computing them again (the two models of an ensemble featurize each word once); it
+        must have the same clusters, gazetteer and own-word settings, and this one
+        ``context=False`` (or the very same settings)."""
         self.clusters = clusters
         self.gazetteer = gazetteer
         self.settings = settings
@@ -199,14 +204,50 @@ class Featurizer:
         self.context = context
         self.profile = profile or Profile.empty()
         self._cache: dict[str, WordInfo] = {}
+        self._source = source
+        # the unfiltered features of recent words, kept while a featurizer reads from this one
+        self._raw: dict[str, WordInfo] | None = None
+        if source is not None:
+            if not can_read_from(self, source):
+                raise ValueError(
+                    f"a featurizer with settings {settings} cannot read its words from one with "
+                    f"{source.settings}: build it without source="
+                )
+            if source._raw is None:
+                source._raw = {}
 
     def word(self, word: str) -> WordInfo:
         info = self._cache.get(word)
         if info is None:
-            info = self._word(word)
+            info = self._filter(self._source.raw(word) if self._source is not None else self.raw(word))
             if len(self._cache) < 500_000:
                 self._cache[word] = info
         return info
+
+    def raw(self, word: str) -> WordInfo:
+        """The word's features before the ``known`` filter; for a featurizer that others read
+        from, the last few thousand words' are kept (a document's new words are featurized by
+        one model and then by the other)."""
+        memo = self._raw
+        if memo is None:
+            return self._word(word)
+        info = memo.get(word)
+        if info is None:
+            if len(memo) >= 20_000:
+                memo.clear()
+            info = memo[word] = self._word(word)
+        return info
+
+    def _filter(self, info: WordInfo) -> WordInfo:
+        known = self.known
+        if self._source is not None and not self.context:
+            own = list(filter(known.__contains__, info.own)) if known is not None else info.own
+            return info._replace(own=own, m2=[], m1=[], p1=[], p2=[])
+        if known is None:
+            return info
+        keep = known.__contains__
+        own, m2, m1, p1, p2 = (list(filter(keep, fs)) if fs else fs for fs in info[:5])
+        return info._replace(own=own, m2=m2, m1=m1, p1=p1, p2=p2)
 
     def _word(self, word: str) -> WordInfo:
         st = self.settings
@@ -297,11 +338,6 @@ class Featurizer:
                 m1.append("-1punct=" + shape)
                 p1.append("+1punct=" + shape)
         gcands = tuple(c for c in self.gazetteer.candidates(norm) if c[0]) if st.gazetteer else ()
-        known = self.known
-        if known is not None:
-            own, m2, m1, p1, p2 = (
-                [f for f in fs if f in known] if fs else fs for fs in (own, m2, m1, p1, p2)
-            )
         mid = (cl[-2] if len(cl) > 1 else cl[0]) if cl else "-"
         return WordInfo(own, m2, m1, p1, p2, norm, stem, key, gcands, mid)
 
@@ -359,6 +395,21 @@ class Featurizer:
             f = f"{name}={v}"
             if known is None or f in known:
                 out[j + 1].append(f)
+
+
+def can_read_from(view: Featurizer, source: Featurizer) -> bool:
+    """Whether ``view`` could filter the words of ``source`` instead of featurizing them (see
+    :class:`Featurizer`'s ``source``)."""
+    a, b = view.settings, source.settings
+    same = view.clusters is source.clusters and view.gazetteer is source.gazetteer
+    same = same and all(
+        getattr(a, k) == getattr(b, k) for k in ("affixes", "clusters", "gazetteer", "ngrams")
+    )
+    if a.profile:
+        same = same and b.profile and view.profile is source.profile
+    elif b.profile:
+        same = same and view.known is not None  # its filter drops the profile classes
+    return same and (not view.context or a == b)
 
 
 _BOS1 = ["BOS"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -96,6 +96,9 @@ class Gazetteer:
     single: dict[str, frozenset[str]]  # one-word names
     first: dict[str, frozenset[str]]  # first words of multi-word names (given names, "مجلس")
     size: int
+    # candidates() of the words met so far: every sentence of every document asks again
+    _memo: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
+    memo_size = 200_000
 
     @classmethod
     def from_sources(cls, *sources: Iterable[tuple[str, str]]) -> Gazetteer:
@@ -136,12 +139,17 @@ class Gazetteer:
 
     def candidates(self, norm: str) -> Candidates:
         """Names that a word with matching form ``norm`` (proclitics allowed) may start."""
-        found: list[tuple[tuple[str, ...], frozenset[str]]] = []
-        for key in name_key(norm):
-            found.extend(self.index.get(key, ()))
-        if len(found) > 1:
-            found.sort(key=lambda rt: -len(rt[0]))
-        return tuple(found)
+        got = self._memo.get(norm)
+        if got is None:
+            found: list[tuple[tuple[str, ...], frozenset[str]]] = []
+            for key in name_key(norm):
+                found.extend(self.index.get(key, ()))
+            if len(found) > 1:
+                found.sort(key=lambda rt: -len(rt[0]))
+            got = tuple(found)
+            if len(self._memo) < self.memo_size:
+                self._memo[norm] = got
+        return got
 
     def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
         """Longest non-overlapping matches, left to right, over a sentence's word forms."""

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import pycrfsuite
 
-from marsad.ner.features import Featurizer, WordInfo
+from marsad.ner.features import Featurizer
 from marsad.ner.neural import LABELS, NeuralTagger, allowed_transitions, forward_backward, viterbi
 
 __all__ = ["CrfModel", "CrfWeights", "EnsembleModel", "NerModel", "NeuralModel", "decode_marginals"]
@@ -131,45 +131,85 @@ class CrfWeights:
         self.exp_trans = np.exp(trans)
 
         self._bos = [self._sum(f) for f in (["BOS"], ["-2BOS"], ["EOS"], ["+2EOS"])]
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = {}  # 340 bytes a word
+        self.cache_size = 100_000
 
     def _sum(self, feats: Sequence[str]) -> np.ndarray:
         attrs = self.attrs
         out: np.ndarray = self.state[[attrs[f] for f in feats if f in attrs]].sum(axis=0)
         return out
 
-    def _word(self, word: str, info: WordInfo) -> np.ndarray:
-        """The scores a word gives, by where they land: itself, and the words 2 and 1 after it
-        and 1 and 2 before it (its ``own``, ``m2``, ``m1``, ``p1``, ``p2`` features); cached."""
-        got = self._cache.get(word)
-        if got is None:
-            got = np.stack([self._sum(fs) for fs in (info.own, info.m2, info.m1, info.p1, info.p2)])
-            if len(self._cache) < 100_000:  # 340 bytes each
-                self._cache[word] = got
+    def _words(self, featurizer: Featurizer, words: Sequence[str]) -> dict[str, np.ndarray]:
+        """Caches the scores each of ``words`` gives, by where they land: itself, and the words 2
+        and 1 after it and 1 and 2 before it (its ``own``, ``m2``, ``m1``, ``p1``, ``p2``
+        features): one (5, labels) array per word, summed for all the words at once."""
+        attrs = self.attrs
+        groups = [
+            [attrs[f] for f in fs if f in attrs]
+            for w in words
+            for fs in featurizer.word(w)[:5]  # own, m2, m1, p1, p2
+        ]
+        counts = np.array([len(g) for g in groups])
+        sums = np.zeros((len(groups), len(LABELS)), np.float32)
+        if counts.any():
+            flat = np.fromiter((k for g in groups for k in g), np.int64, int(counts.sum()))
+            starts = np.cumsum(counts) - counts
+            full = counts > 0
+            sums[full] = np.add.reduceat(self.state[flat], starts[full], axis=0)
+        got = dict(zip(words, sums.reshape(len(words), 5, len(LABELS))))
+        if len(self._cache) + len(got) <= self.cache_size:
+            self._cache.update(got)
         return got
 
     def emissions(self, featurizer: Featurizer, words: Sequence[str]) -> np.ndarray:
         """Per token and label, the sum of the weights of the features ``featurizer.sentence``
         gives the token (the same sum crfsuite makes), from per-word sums."""
-        infos = [featurizer.word(w) for w in words]
-        v = np.stack([self._word(w, info) for w, info in zip(words, infos)])  # (tokens, 5, labels)
+        lens = np.array([len(words)])
+        emit, _mask = self._emissions(featurizer, [words], lens)
+        out: np.ndarray = emit[0]
+        return out
+
+    def _emissions(
+        self, featurizer: Featurizer, sentences: Sequence[Sequence[str]], lens: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`emissions` of non-empty sentences, padded, and the mask of real tokens."""
+        cache = self._cache
+        vocab = dict.fromkeys(w for ws in sentences for w in ws)
+        new = [w for w in vocab if w not in cache]
+        fresh = self._words(featurizer, new) if new else {}
+        # row 0 pads, then the document's words
+        table = np.zeros((len(vocab) + 1, 5, len(LABELS)), np.float32)
+        index = {}
+        for k, w in enumerate(vocab, 1):
+            index[w] = k
+            got = cache.get(w)
+            table[k] = got if got is not None else fresh[w]
+        b, t_max = len(sentences), int(lens.max())
+        ids = np.zeros((b, t_max), np.int64)
+        for r, ws in enumerate(sentences):
+            ids[r, : len(ws)] = [index[w] for w in ws]
+        v = table[ids]  # (sentences, tokens, 5, labels); padding scores nothing
+        rows = np.arange(b)
         bos1, bos2, eos1, eos2 = self._bos
-        e = v[:, 0] + self._missing
-        e[1:] += v[:-1, 2]
-        e[0] += bos1
-        e[:-1] += v[1:, 3]
-        e[-1] += eos1
+        e = v[:, :, 0] + self._missing
+        e[:, 1:] += v[:, :-1, 2]
+        e[:, 0] += bos1
+        e[:, :-1] += v[:, 1:, 3]
+        e[rows, lens - 1] += eos1
         if featurizer.settings.window >= 2:
-            e[2:] += v[:-2, 1]
-            e[:2] += bos2
-            e[:-2] += v[2:, 4]
-            e[-2:] += eos2
-        extras = featurizer.extras(infos)
-        if extras:
-            for j, feats in enumerate(extras):
-                if feats:
-                    e[j] += self._sum(feats)
-        return e
+            e[:, 2:] += v[:, :-2, 1]
+            e[:, :2] += bos2  # on padding where a sentence has one token
+            e[:, :-2] += v[:, 2:, 4]
+            e[rows, lens - 1] += eos2
+            two = lens > 1
+            e[rows[two], lens[two] - 2] += eos2
+        for r, ws in enumerate(sentences):
+            extras = featurizer.extras([featurizer.word(w) for w in ws])
+            if extras:
+                for j, feats in enumerate(extras):
+                    if feats:
+                        e[r, j] += self._sum(feats)
+        return e, np.arange(t_max)[None, :] < lens[:, None]
 
     def marginals(
         self, featurizer: Featurizer, sentences: Sequence[Sequence[str]]
@@ -177,10 +217,7 @@ class CrfWeights:
         """The marginals (sentences, tokens, labels) of non-empty sentences, padded, and the mask
         of real tokens."""
         lens = np.array([len(ws) for ws in sentences])
-        emit = np.zeros((len(sentences), int(lens.max()), len(LABELS)), np.float32)
-        for r, ws in enumerate(sentences):
-            emit[r, : len(ws)] = self.emissions(featurizer, ws)
-        mask = np.arange(emit.shape[1])[None, :] < lens[:, None]
+        emit, mask = self._emissions(featurizer, sentences, lens)
         return forward_backward(emit, mask, self.exp_trans, _ONES, _ONES), mask
 
 

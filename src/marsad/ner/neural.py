@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from marsad.ner.features import Featurizer
+from marsad.ner.features import Featurizer, can_read_from
 from marsad.ner.gazetteer import TYPES
 
 __all__ = [
@@ -240,7 +240,12 @@ class NeuralTagger:
         self._exp_end = np.exp(w.end).astype(np.float32)
 
     @classmethod
-    def load(cls, raw: bytes, featurizer: Featurizer) -> tuple[NeuralTagger, dict[str, Any]]:
+    def load(
+        cls, raw: bytes, featurizer: Featurizer, *, source: Featurizer | None = None
+    ) -> tuple[NeuralTagger, dict[str, Any]]:
+        """The tagger saved in ``raw``, with ``featurizer``'s settings, clusters and gazetteer;
+        ``source``: a featurizer (the CRF's of an ensemble) to read each word's features from
+        (see :class:`~marsad.ner.features.Featurizer`)."""
         z = np.load(io.BytesIO(raw), allow_pickle=False)
         features = bytes(z["features"]).decode("utf-8").split("\n")
         words = bytes(z["words"]).decode("utf-8").split("\n")
@@ -269,9 +274,19 @@ class NeuralTagger:
             char_b=z["char_b"].astype(np.float32) if "chars" in z else np.zeros(0, np.float32),
         )
         # the featurizer need only build the features the model has embeddings for
+        known = frozenset(features)
         featurizer = Featurizer(
-            featurizer.clusters, featurizer.gazetteer, featurizer.settings, frozenset(features), context=False
+            featurizer.clusters, featurizer.gazetteer, featurizer.settings, known, context=False
         )
+        if source is not None and can_read_from(featurizer, source):
+            featurizer = Featurizer(
+                featurizer.clusters,
+                featurizer.gazetteer,
+                featurizer.settings,
+                known,
+                context=False,
+                source=source,
+            )
         return cls(NeuralInputs(featurizer, features, words, cache=False), w), {}
 
     def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:

@@ -265,7 +265,9 @@ class NerStage:
             raise RuntimeError(f"the NER model {model} is an ensemble: pass its network {ens.get('file')!r}")
         try:
             es = {k: v for k, v in ens.get("settings", {}).items() if k in FeatureSettings.__slots__}
-            net, _ = NeuralTagger.load(partner, Featurizer(clusters, gazetteer, FeatureSettings(**es)))
+            net, _ = NeuralTagger.load(
+                partner, Featurizer(clusters, gazetteer, FeatureSettings(**es)), source=featurizer
+            )
             both = EnsembleModel(crf, NeuralModel(net), float(ens["weight"]), CrfWeights(info))
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise RuntimeError(
