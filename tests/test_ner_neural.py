@@ -94,15 +94,16 @@ def test_char_ids_mark_ends_digits_and_unknowns() -> None:
     assert len(char_ids("ا" * 50, chars)) == 22
 
 
-def _random_model(path: Path, *, chars: bool) -> None:
-    """A neural model file with random weights, and its ``.json`` beside it."""
+def _random_model(path: Path, *, chars: bool, extra: tuple[str, ...] = ()) -> None:
+    """A neural model file with random weights (``extra`` features too), and its ``.json`` beside it."""
     rng = np.random.default_rng(11)
-    h, d_feat, d_vec, n_feat, n_words, n = 8, 6, 5, 4, 3, len(LABELS)
+    features = ("b", "sh=a", "v=w", "v=oov", *extra)
+    h, d_feat, d_vec, n_feat, n_words, n = 8, 6, 5, len(features), 3, len(LABELS)
     filters = 4 if chars else 0
     d_in = d_feat + d_vec + filters + 8
     alphabet = "ابتكلمنوي"
     arrays = {
-        "features": np.frombuffer(b"b\nsh=a\nv=w\nv=oov", dtype=np.uint8),
+        "features": np.frombuffer("\n".join(features).encode(), dtype=np.uint8),
         "words": np.frombuffer("كيري\nموسكو\nفي".encode(), dtype=np.uint8),
         "feat_emb": rng.integers(-127, 128, size=(n_feat, d_feat)).astype(np.int8),
         "feat_emb_scale": np.full(n_feat, 0.01, np.float16),
@@ -156,26 +157,50 @@ def test_stage_runs_a_neural_model(tmp_path: Path, chars: bool) -> None:
 
 
 def test_viterbi_marginals_is_the_best_valid_path() -> None:
-    """Decoding averaged marginals: the valid IOBES path with the largest product, by brute force."""
+    """Decoding averaged marginals: the valid IOBES path with the largest product, by brute force;
+    sentences whose per-token best labels are already valid and those that need the search,
+    alone and padded together in one batch."""
     from marsad.ner.models import decode_marginals
 
     trans, start, end = allowed_transitions()
     n = len(LABELS)
     rng = np.random.default_rng(21)
+    cases = []
     for length in (1, 2, 3):
-        marg = rng.dirichlet(np.ones(n) * 0.3, size=length).astype(np.float32)
-        best, best_score = None, -np.inf
-        for seq in itertools.product(range(n), repeat=length):
-            if not (start[seq[0]] and end[seq[-1]] and all(trans[a, b] for a, b in itertools.pairwise(seq))):
-                continue
-            sc = sum(np.log(max(float(marg[t, k]), 1e-9)) for t, k in enumerate(seq))
-            if sc > best_score:
-                best, best_score = seq, sc
-        assert tuple(decode_marginals(marg[None], np.ones((1, length), bool))[0]) == best
+        for trial in range(12):
+            # sharp marginals often make the argmax path valid, flat ones seldom
+            marg = rng.dirichlet(np.ones(n) * (0.05 if trial % 2 else 0.5), size=length).astype(np.float32)
+            best, best_score = None, -np.inf
+            for seq in itertools.product(range(n), repeat=length):
+                if not (
+                    start[seq[0]] and end[seq[-1]] and all(trans[a, b] for a, b in itertools.pairwise(seq))
+                ):
+                    continue
+                sc = sum(np.log(max(float(marg[t, k]), 1e-9)) for t, k in enumerate(seq))
+                if sc > best_score:
+                    best, best_score = seq, sc
+            assert tuple(decode_marginals(marg[None], np.ones((1, length), bool))[0]) == best
+            cases.append((marg, best))
+    argmax_valid = [
+        all(trans[a, b] for a, b in itertools.pairwise(m.argmax(axis=1)))
+        and start[m.argmax(axis=1)[0]]
+        and end[m.argmax(axis=1)[-1]]
+        for m, _ in cases
+    ]
+    assert any(argmax_valid) and not all(argmax_valid)  # both ways are exercised
+    batch = np.full((len(cases), 3, n), 1.0 / n, np.float32)
+    mask = np.zeros((len(cases), 3), bool)
+    for r, (m, _) in enumerate(cases):
+        batch[r, : len(m)] = m
+        mask[r, : len(m)] = True
+    paths = decode_marginals(batch, mask)
+    for r, (m, best) in enumerate(cases):
+        assert tuple(paths[r, : len(m)]) == best
 
 
-def _tiny_crf(path: Path, ensemble: dict[str, object] | None) -> None:
-    """A CRF trained on two sentences, with its ``.json`` (and an ensemble entry) beside it."""
+def _tiny_crf(path: Path, ensemble: dict[str, object] | None, profile: str | None = None) -> None:
+    """A CRF trained on two sentences, with its ``.json`` (and an ensemble entry) beside it;
+    ``profile``: the word-profile file its ``.json`` names (the CRF itself was trained without)."""
     import pycrfsuite
 
     from marsad.ner.features import Clusters, FeatureSettings, Featurizer
@@ -191,7 +216,8 @@ def _tiny_crf(path: Path, ensemble: dict[str, object] | None) -> None:
         trainer.append(feat.sentence(words), labels)
     trainer.set_params({"max_iterations": 30, "feature.possible_states": True})
     trainer.train(str(path))
-    meta: dict[str, object] = {"settings": FeatureSettings().to_dict(), "clusters": None, "gazetteer": None}
+    settings = FeatureSettings(profile=profile is not None).to_dict()
+    meta: dict[str, object] = {"settings": settings, "clusters": None, "gazetteer": None, "profile": profile}
     if ensemble is not None:
         meta["ensemble"] = ensemble
     path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
@@ -240,3 +266,27 @@ def test_ensemble_errors_name_the_file_and_the_fix(tmp_path: Path) -> None:
     _tiny_crf(crf_path, {"file": "nn.npz", "weight": 1.5, "settings": {}})
     with pytest.raises(RuntimeError, match=r"weight 1\.5.*model\.json"):
         load_ner(model=crf_path)
+
+
+def test_ensemble_network_reads_the_crfs_profile(tmp_path: Path) -> None:
+    """A network trained with the word profiles (``tools/train_ner_nn.py --profiles``) gets the
+    profile classes of the CRF's profile file, read through the CRF's featurizer."""
+    import gzip
+
+    from marsad.ner import load_ner
+    from marsad.ner.features import FeatureSettings
+    from marsad.ner.models import EnsembleModel
+
+    (tmp_path / "p.tsv.gz").write_bytes(gzip.compress("كيري\tPER3\n".encode()))
+    _random_model(tmp_path / "nn.npz", chars=False, extra=("au=PER3",))
+    crf_path = tmp_path / "crf.crfsuite"
+    settings = FeatureSettings(profile=True).to_dict()
+    _tiny_crf(crf_path, {"file": "nn.npz", "weight": 0.3, "settings": settings}, profile="p.tsv.gz")
+    model = load_ner(model=crf_path).model
+    assert isinstance(model, EnsembleModel)
+    inputs = model.neural.tagger.inputs
+    assert inputs.featurizer._source is model.crf.featurizer
+    au = inputs.features["au=PER3"]
+    assert au in inputs.word("كيري")[0]
+    assert au not in inputs.word("موسكو")[0]
+    assert len(model.run([["قال", "كيري", "في", "موسكو"]])[0]) == 4

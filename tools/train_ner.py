@@ -141,7 +141,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-context-clusters", action="store_true")
     ap.add_argument("--scheme", default="iobes", choices=("iob2", "iobes"))
     ap.add_argument("--window", type=int, default=2, choices=(1, 2))
-    ap.add_argument("--save-dev", type=Path, help="keep the model trained without the dev block here")
+    ap.add_argument(
+        "--save-dev",
+        type=Path,
+        help="keep the model trained without the dev block here (with --profile, its profile and its "
+        "training parts' jackknife profiles beside it: NAME.profile.tsv.gz, NAME.partK.profile.tsv.gz)",
+    )
     ap.add_argument("--folds", type=int, default=0, help="also cross-validate over N contiguous blocks")
     ap.add_argument(
         "--keep-folds",
@@ -253,6 +258,11 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  model size {path.stat().st_size / 1e6:.1f} MB")
             if args.save_dev:
                 keep(path, args.save_dev, record, feat.profile if args.profile else None)
+                if args.profile:  # the jackknife profiles of its training parts, for train_ner_nn.py
+                    for k, part in enumerate(jack):
+                        ner_profile.dump(
+                            part, args.save_dev.with_name(f"{args.save_dev.stem}.part{k}.profile.tsv.gz")
+                        )
             record["dev_scores"] = scores
         jack_all: list[Profile] = []
         full_all: Profile | None = None

@@ -40,6 +40,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("MKL_NUM_THREADS", "1")
 
+import ner_profile
 import numpy as np
 import torch
 from torch import nn
@@ -47,7 +48,7 @@ from train_ner import as_record, print_scores, segmentation_sample, split
 
 from marsad.ner import load_ner
 from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2, to_iobes
-from marsad.ner.features import Clusters, FeatureSettings, Featurizer
+from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
 from marsad.ner.models import CrfModel, EnsembleModel, NerModel, NeuralModel
 from marsad.ner.neural import (
@@ -158,11 +159,12 @@ def load_vectors(path: Path, limit: int) -> tuple[list[str], np.ndarray]:
     return words, z["vectors"][:limit].astype(np.float32)
 
 
-def build_features(inputs_feat: Featurizer, sents: Sents, min_count: int) -> list[str]:
+def build_features(parts: list[tuple[Featurizer, Sents]], min_count: int) -> list[str]:
     counts: Counter[str] = Counter()
-    for words, _ in sents:
-        for w in words:
-            counts.update(inputs_feat.word(w).own)
+    for feat, data in parts:
+        for words, _ in data:
+            for w in words:
+                counts.update(feat.word(w).own)
     counts.update({"v=w": min_count, "v=s": min_count, "v=oov": min_count})
     return sorted(f for f, c in counts.items() if c >= min_count)
 
@@ -178,19 +180,20 @@ def repair(tags: list[str]) -> list[str]:
 
 
 class Encoded:
-    """Sentences as padded-ready arrays for one NeuralInputs."""
+    """Sentences as padded-ready arrays, each part of them through its own NeuralInputs."""
 
     def __init__(
-        self, inputs: NeuralInputs, sents: Sents, n_feat: int, n_vec: int, chars: dict[str, int]
+        self, parts: list[tuple[NeuralInputs, Sents]], n_feat: int, n_vec: int, chars: dict[str, int]
     ) -> None:
         self.items = []
-        for words, tags in sents:
-            fl = [(*inputs.word(w), char_ids(inputs.featurizer.word(w).norm, chars)) for w in words]
-            gaz = np.zeros((len(words), 8), np.float32)
-            for j, ks in enumerate(inputs.gazetteer(words)):
-                gaz[j, ks] = 1.0
-            y = np.array([LABELS.index(t) for t in to_iobes(repair(tags))], np.int64)
-            self.items.append((fl, gaz, y))
+        for inputs, sents in parts:
+            for words, tags in sents:
+                fl = [(*inputs.word(w), char_ids(inputs.featurizer.word(w).norm, chars)) for w in words]
+                gaz = np.zeros((len(words), 8), np.float32)
+                for j, ks in enumerate(inputs.gazetteer(words)):
+                    gaz[j, ks] = 1.0
+                y = np.array([LABELS.index(t) for t in to_iobes(repair(tags))], np.int64)
+                self.items.append((fl, gaz, y))
         self.n_feat = n_feat
         self.n_vec = n_vec
 
@@ -276,21 +279,27 @@ def predict(raw: bytes, feat: Featurizer, sents: Sents) -> tuple[list[Any], list
 
 def train(
     args: argparse.Namespace,
-    feat: Featurizer,
+    parts: list[tuple[Featurizer, Sents]],
     vectors: np.ndarray,
     words: list[str],
-    train_sents: Sents,
-    dev: Sents | None,
+    dev: tuple[Featurizer, Sents] | None,
     epochs: int,
 ) -> tuple[bytes, int, dict[str, Any] | None]:
-    """Train for ``epochs`` (with ``dev``: keep the best dev epoch, stop after ``--patience``)."""
+    """Train for ``epochs`` (with ``dev``: keep the best dev epoch, stop after ``--patience``) on
+    ``parts``, each featurized by its own featurizer (the jackknife profiles of ``--profiles``)."""
     torch.manual_seed(args.seed)
-    features = build_features(feat, train_sents, args.min_feat_count)
-    inputs = NeuralInputs(feat, features, words)
-    char_counts = Counter(c for ws, _ in train_sents for w in ws for c in char_text(feat.word(w).norm))
+    features = build_features(parts, args.min_feat_count)
+    char_counts = Counter(
+        c for feat, data in parts for ws, _ in data for w in ws for c in char_text(feat.word(w).norm)
+    )
     chars = "".join(sorted(c for c, n in char_counts.items() if n >= 2 and c != "\n"))
     char_index = {c: 4 + k for k, c in enumerate(chars)}
-    enc = Encoded(inputs, train_sents, len(features), len(words), char_index)
+    enc = Encoded(
+        [(NeuralInputs(feat, features, words), data) for feat, data in parts],
+        len(features),
+        len(words),
+        char_index,
+    )
     net = Net(
         len(features),
         vectors,
@@ -327,7 +336,7 @@ def train(
         raw = export(sd, features, words, chars, vectors)
         msg = f"  epoch {epoch}: loss {total / len(order):.3f} ({time.time() - t0:.0f} s)"
         if dev is not None:
-            sc = evaluate(raw, feat, dev)
+            sc = evaluate(raw, *dev)
             f1 = sc["ALL"]["f1"]
             per = " ".join(f"{t} {v['f1']:.3f}" for t, v in sorted(sc.items()) if t != "ALL")
             msg += f"  dev F1 {f1:.4f} (P {sc['ALL']['precision']:.3f} R {sc['ALL']['recall']:.3f}) {per}"
@@ -371,6 +380,12 @@ def main(argv: list[str] | None = None) -> None:
         "--attach", type=Path, help="a CRF saved by train_ner.py --save-dev: pair --save-dev with it"
     )
     ap.add_argument("--alone", action="store_true", help="with --final: the network replaces the CRF")
+    ap.add_argument(
+        "--profiles",
+        type=Path,
+        help="the network also reads the CRF's word profiles: the folder of tools/train_ner.py --profile "
+        "--folds 5 --keep-folds DIR --save-dev DIR/dev.crfsuite (its jackknife profiles)",
+    )
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -385,8 +400,34 @@ def main(argv: list[str] | None = None) -> None:
     gazetteer = Gazetteer.from_sources(
         read_gazetteer_file(gzip.decompress((DATA / "gazetteer.tsv.gz").read_bytes()).decode())
     )
-    settings = FeatureSettings(ngrams=True, cluster_bigrams=True)
+    settings = FeatureSettings(ngrams=True, cluster_bigrams=True, profile=args.profiles is not None)
     feat = Featurizer(clusters, gazetteer, settings)
+    if args.profiles is not None and args.folds not in (0, ner_profile.PARTS):
+        sys.exit(f"--profiles holds {ner_profile.PARTS} jackknife parts: pass --folds {ner_profile.PARTS}")
+    made: dict[str, Featurizer] = {}
+
+    def featurizer(name: str) -> Featurizer:
+        """The featurizer with the profile ``name`` of ``--profiles`` (without: ``feat``)."""
+        if args.profiles is None:
+            return feat
+        if name not in made:
+            path = args.profiles / name
+            try:
+                profile = Profile.read(gzip.decompress(path.read_bytes()).decode("utf-8"))
+            except OSError as exc:
+                sys.exit(
+                    f"{path} cannot be read ({exc}): run tools/train_ner.py --profile --folds 5 "
+                    f"--keep-folds {args.profiles} --save-dev {args.profiles / 'dev.crfsuite'} first"
+                )
+            made[name] = Featurizer(clusters, gazetteer, settings, profile=profile)
+        return made[name]
+
+    def jackknife(data: Sents, prefix: str) -> list[tuple[Featurizer, Sents]]:
+        """``data`` in the profile's parts, each with its jackknife profile (``prefix{k}``)."""
+        if args.profiles is None:
+            return [(feat, data)]
+        return [(featurizer(f"{prefix}{k}.profile.tsv.gz"), p) for k, p in enumerate(ner_profile.parts(data))]
+
     words, vectors = load_vectors(args.vectors, args.max_vectors)
     hp = {
         k: getattr(args, k)
@@ -427,7 +468,10 @@ def main(argv: list[str] | None = None) -> None:
         if old.exists():
             record["dev_scores"] = json.loads(old.read_text(encoding="utf-8")).get("dev_scores")
     else:
-        raw, epochs, scores = train(args, feat, vectors, words, tr, dev, args.epochs)
+        dev_feat = featurizer("dev.profile.tsv.gz")
+        raw, epochs, scores = train(
+            args, jackknife(tr, "dev.part"), vectors, words, (dev_feat, dev), args.epochs
+        )
         print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
         record["dev_scores"] = scores
     record["params"]["epochs"] = epochs
@@ -451,8 +495,12 @@ def main(argv: list[str] | None = None) -> None:
         for k in range(args.folds):
             held = sents[k * size : (k + 1) * size]
             rest = sents[: k * size] + sents[(k + 1) * size :]
-            raw_k, _, _ = train(args, feat, vectors, words, rest, None, epochs)
-            network = NeuralModel(NeuralTagger.load(raw_k, feat)[0])
+            if args.profiles is None:
+                raw_k, _, _ = train(args, [(feat, rest)], vectors, words, None, epochs)
+            else:  # the held-out part's profile comes from a base model that never saw it
+                parts = [pp for j, pp in enumerate(jackknife(sents, "fold")) if j != k]
+                raw_k, _, _ = train(args, parts, vectors, words, None, epochs)
+            network = NeuralModel(NeuralTagger.load(raw_k, featurizer(f"fold{k}.profile.tsv.gz"))[0])
             models: dict[str, NerModel] = {"network": network}
             if args.crf_folds:
                 crf = load_ner(model=args.crf_folds / f"fold{k}.crfsuite").model
@@ -475,7 +523,7 @@ def main(argv: list[str] | None = None) -> None:
                 print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", cv)
                 record["cv_scores" if name == "network" else f"cv_scores_{name}"] = cv
     if args.final:
-        raw, _, _ = train(args, feat, vectors, words, sents, None, epochs)
+        raw, _, _ = train(args, jackknife(sents, "fold"), vectors, words, None, epochs)
         (DATA / "ner.npz").write_bytes(raw)
         print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
         if args.alone:

@@ -101,8 +101,18 @@ _ONES = np.ones(len(LABELS), np.float32)
 def decode_marginals(marg: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The IOBES-valid label paths (indices into ``LABELS``) with the highest product of
     per-token marginals, for a padded batch (sentences, tokens, labels): how averaged marginals
-    are decoded, as no single model's lattice holds them."""
-    return viterbi(np.log(np.maximum(marg, 1e-9)), mask, _LOG_TRANS, _LOG_START, _LOG_END)
+    are decoded, as no single model's lattice holds them.
+
+    Where the most probable label of each token already makes a valid path, that path is the
+    best one (no path scores more); only the other sentences need the Viterbi search."""
+    best: np.ndarray = marg.argmax(axis=2)
+    rows = np.arange(len(best))
+    last = best[rows, mask.sum(axis=1) - 1]
+    steps = _TRANS[best[:, :-1], best[:, 1:]] | ~mask[:, 1:]  # padding steps pass
+    bad = ~(steps.all(axis=1) & _START[best[:, 0]] & _END[last])
+    if bad.any():
+        best[bad] = viterbi(np.log(np.maximum(marg[bad], 1e-9)), mask[bad], _LOG_TRANS, _LOG_START, _LOG_END)
+    return best
 
 
 class CrfWeights:

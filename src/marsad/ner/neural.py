@@ -275,19 +275,11 @@ class NeuralTagger:
         )
         # the featurizer need only build the features the model has embeddings for
         known = frozenset(features)
-        featurizer = Featurizer(
-            featurizer.clusters, featurizer.gazetteer, featurizer.settings, known, context=False
-        )
-        if source is not None and can_read_from(featurizer, source):
-            featurizer = Featurizer(
-                featurizer.clusters,
-                featurizer.gazetteer,
-                featurizer.settings,
-                known,
-                context=False,
-                source=source,
-            )
-        return cls(NeuralInputs(featurizer, features, words, cache=False), w), {}
+        args = (featurizer.clusters, featurizer.gazetteer, featurizer.settings, known)
+        made = Featurizer(*args, context=False, profile=featurizer.profile)
+        if source is not None and can_read_from(made, source):
+            made = Featurizer(*args, context=False, profile=featurizer.profile, source=source)
+        return cls(NeuralInputs(made, features, words, cache=False), w), {}
 
     def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
         """Both directions' input-gate pre-activations (bias included) of every word of the

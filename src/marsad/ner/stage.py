@@ -266,7 +266,9 @@ class NerStage:
         try:
             es = {k: v for k, v in ens.get("settings", {}).items() if k in FeatureSettings.__slots__}
             net, _ = NeuralTagger.load(
-                partner, Featurizer(clusters, gazetteer, FeatureSettings(**es)), source=featurizer
+                partner,
+                Featurizer(clusters, gazetteer, FeatureSettings(**es), profile=profile),
+                source=featurizer,
             )
             both = EnsembleModel(crf, NeuralModel(net), float(ens["weight"]), CrfWeights(info))
         except (OSError, KeyError, TypeError, ValueError) as exc:
