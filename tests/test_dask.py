@@ -4,12 +4,16 @@ the command line's ``--scheduler``."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import os
+import platform
 import signal
 import socket
+import subprocess
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -175,3 +179,51 @@ def test_a_failing_batch_stops_the_run_and_keeps_the_batches_before_it(client: A
         with pytest.raises(ValueError, match="a batch function failed"):
             ingest([str(folder)], store, runner=runner, batch_size=2, batch_fn=_fail_on_marked)
         assert store.stats().articles == 4 and store.check() == []
+
+
+def _mmap_threshold_raised() -> bool:
+    """Whether a 1 MB allocation comes from the heap (mmap threshold above it), read from glibc's
+    malloc statistics: mapped bytes do not grow."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd")] + [
+            (name, ctypes.c_size_t) for name in ("usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")
+        ]
+
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = MallInfo2
+    libc.malloc.restype = ctypes.c_void_p
+    before = libc.mallinfo2().hblkhd
+    block = libc.malloc(1 << 20)
+    grew = libc.mallinfo2().hblkhd > before
+    libc.free(ctypes.c_void_p(block))
+    return not grew
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+def test_workers_serve_arrays_from_the_heap(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dask starts workers with MALLOC_TRIM_THRESHOLD_ set, which pins glibc's mmap threshold at
+    128 KB; marsad's worker plugin raises it again (and does nothing outside such a worker)."""
+    from marsad.ingest.dask_runner import heap_for_arrays
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    assert heap_for_arrays() is False
+    # a process started as Dask starts its workers maps a 1 MB block until heap_for_arrays
+    code = inspect.getsource(_mmap_threshold_raised) + textwrap.dedent(
+        """
+        from marsad.ingest.dask_runner import heap_for_arrays
+        before = _mmap_threshold_raised()
+        print(before, heap_for_arrays(), _mmap_threshold_raised())
+        """
+    )
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "True", "True"]
+    # and the cluster's workers have had it done by marsad's worker plugin
+    with DaskRunner(client) as runner:
+        runner._load_pipelines()  # what an ingest's first batch does
+        got = client.run(lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), _mmap_threshold_raised()))
+    assert got and all(env and raised for env, raised in got.values())

@@ -21,7 +21,9 @@ Workers need the same marsad version as this process (checked on connecting).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
@@ -56,6 +58,26 @@ def _load_pipeline() -> None:
     default_pipeline()
 
 
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+
+
+def heap_for_arrays() -> bool:
+    """Let glibc serve the analysis' numpy arrays from the heap again in a Dask worker; True if
+    it did.
+
+    Dask's nanny starts each worker with ``MALLOC_TRIM_THRESHOLD_`` set (so that freed memory goes
+    back to the system), and setting it also fixes glibc's mmap threshold at 128 KB: every array
+    the NER models allocate above that is then mapped and unmapped afresh, which made the
+    analysis 17 % slower in a worker than in a plain process (6 % with this).  This raises
+    the mmap threshold to 32 MB (its ceiling); the trim threshold stays as Dask set it."""
+    if not os.environ.get("MALLOC_TRIM_THRESHOLD_") or not sys.platform.startswith("linux"):
+        return False
+    try:
+        return bool(ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, 32 << 20))
+    except (OSError, AttributeError):  # not glibc
+        return False
+
+
 _WorkerPlugin: Any
 try:
     from distributed import WorkerPlugin as _WorkerPlugin
@@ -69,6 +91,7 @@ class PipelineLoader(_WorkerPlugin):  # type: ignore[misc]
     name = "marsad-pipeline"
 
     def setup(self, worker: Any) -> None:
+        heap_for_arrays()
         # a failure shows again, per article, where the ingest records it
         with contextlib.suppress(Exception):
             _load_pipeline()
