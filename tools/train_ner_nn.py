@@ -423,10 +423,10 @@ def main(argv: list[str] | None = None) -> None:
         return made[name]
 
     def jackknife(data: Sents, prefix: str) -> list[tuple[Featurizer, Sents]]:
-        """``data`` in the profile's parts, each with its jackknife profile (``prefix{k}``)."""
-        if args.profiles is None:
-            return [(feat, data)]
-        return [(featurizer(f"{prefix}{k}.profile.tsv.gz"), p) for k, p in enumerate(ner_profile.parts(data))]
+        """``data`` in contiguous parts (the folds, or the profile's parts), each with its featurizer:
+        with ``--profiles`` the part's jackknife profile (``prefix{k}``)."""
+        parts = ner_profile.parts(data, args.folds or ner_profile.PARTS)
+        return [(featurizer(f"{prefix}{k}.profile.tsv.gz"), p) for k, p in enumerate(parts)]
 
     words, vectors = load_vectors(args.vectors, args.max_vectors)
     hp = {
@@ -491,16 +491,11 @@ def main(argv: list[str] | None = None) -> None:
             "crf": ([], []),
             "ensemble": ([], []),
         }
-        size = -(-len(sents) // args.folds)
-        for k in range(args.folds):
-            held = sents[k * size : (k + 1) * size]
-            rest = sents[: k * size] + sents[(k + 1) * size :]
-            if args.profiles is None:
-                raw_k, _, _ = train(args, [(feat, rest)], vectors, words, None, epochs)
-            else:  # the held-out part's profile comes from a base model that never saw it
-                parts = [pp for j, pp in enumerate(jackknife(sents, "fold")) if j != k]
-                raw_k, _, _ = train(args, parts, vectors, words, None, epochs)
-            network = NeuralModel(NeuralTagger.load(raw_k, featurizer(f"fold{k}.profile.tsv.gz"))[0])
+        folds = jackknife(sents, "fold")
+        for k, (held_feat, held) in enumerate(folds):
+            raw_k, _, _ = train(args, folds[:k] + folds[k + 1 :], vectors, words, None, epochs)
+            # with --profiles, the held-out part's profile comes from a base model that never saw it
+            network = NeuralModel(NeuralTagger.load(raw_k, held_feat)[0])
             models: dict[str, NerModel] = {"network": network}
             if args.crf_folds:
                 crf = load_ner(model=args.crf_folds / f"fold{k}.crfsuite").model

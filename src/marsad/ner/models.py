@@ -171,18 +171,12 @@ class CrfWeights:
             self._cache.update(got)
         return got
 
-    def emissions(self, featurizer: Featurizer, words: Sequence[str]) -> np.ndarray:
-        """Per token and label, the sum of the weights of the features ``featurizer.sentence``
-        gives the token (the same sum crfsuite makes), from per-word sums."""
-        lens = np.array([len(words)])
-        emit, _mask = self._emissions(featurizer, [words], lens)
-        out: np.ndarray = emit[0]
-        return out
-
     def _emissions(
         self, featurizer: Featurizer, sentences: Sequence[Sequence[str]], lens: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """:meth:`emissions` of non-empty sentences, padded, and the mask of real tokens."""
+        """Per token and label of non-empty sentences (padded), the sum of the weights of the
+        features ``featurizer.sentence`` gives the token (the same sum crfsuite makes), from
+        per-word sums; and the mask of real tokens."""
         cache = self._cache
         vocab = dict.fromkeys(w for ws in sentences for w in ws)
         new = [w for w in vocab if w not in cache]
