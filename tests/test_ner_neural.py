@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 from pathlib import Path
@@ -10,7 +11,16 @@ import numpy as np
 import pytest
 
 from marsad.ner.conll import tag_spans, to_iob2
-from marsad.ner.neural import CHAR_DIM, LABELS, NeuralTagger, _matmul, allowed_transitions, char_ids
+from marsad.ner.neural import (
+    CHAR_DIM,
+    CONTEXT_OFFSETS,
+    LABELS,
+    ContextModel,
+    NeuralTagger,
+    _matmul,
+    allowed_transitions,
+    char_ids,
+)
 
 
 def _crf_only(seed: int) -> NeuralTagger:
@@ -94,13 +104,15 @@ def test_char_ids_mark_ends_digits_and_unknowns() -> None:
     assert len(char_ids("ا" * 50, chars)) == 22
 
 
-def _random_model(path: Path, *, chars: bool, extra: tuple[str, ...] = ()) -> None:
-    """A neural model file with random weights (``extra`` features too), and its ``.json`` beside it."""
+def _random_model(path: Path, *, chars: bool, extra: tuple[str, ...] = (), context: bool = False) -> None:
+    """A neural model file with random weights (``extra`` features too; with ``context``, a
+    context model), and its ``.json`` beside it."""
     rng = np.random.default_rng(11)
     features = ("b", "sh=a", "v=w", "v=oov", *extra)
     h, d_feat, d_vec, n_feat, n_words, n = 8, 6, 5, len(features), 3, len(LABELS)
     filters = 4 if chars else 0
-    d_in = d_feat + d_vec + filters + 8
+    d_ctx = 3 if context else 0
+    d_in = d_feat + d_vec + filters + 8 + d_ctx
     alphabet = "ابتكلمنوي"
     arrays = {
         "features": np.frombuffer("\n".join(features).encode(), dtype=np.uint8),
@@ -123,20 +135,99 @@ def _random_model(path: Path, *, chars: bool, extra: tuple[str, ...] = ()) -> No
         arrays["char_emb"] = rng.normal(size=(4 + len(alphabet), CHAR_DIM)).astype(np.float32)
         arrays["char_w"] = rng.normal(size=(3 * CHAR_DIM, filters)).astype(np.float32)
         arrays["char_b"] = rng.normal(size=filters).astype(np.float32)
+    if context:
+        arrays.update(_random_context(rng, np.zeros((n_words, d_vec), np.float32), d_ctx).arrays())
     np.savez(path, **arrays)
     meta = {"kind": "neural", "file": path.name, "settings": {}, "clusters": None, "gazetteer": None}
     path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-@pytest.mark.parametrize("chars", [False, True])
-def test_stage_runs_a_neural_model(tmp_path: Path, chars: bool) -> None:
+def _random_context(rng: np.random.Generator, vectors: np.ndarray, dim: int) -> ContextModel:
+    offsets = np.array(CONTEXT_OFFSETS)
+    return ContextModel(
+        {
+            "ctx_proj_w": rng.normal(size=(vectors.shape[1], 4)).astype(np.float32),
+            "ctx_proj_b": rng.normal(size=4).astype(np.float32),
+            "ctx_special": rng.normal(size=(2, 4)).astype(np.float32),
+            "ctx_w1": rng.normal(size=(4 * len(offsets), 7)).astype(np.float32),
+            "ctx_b1": rng.normal(size=7).astype(np.float32),
+            "ctx_w2": rng.normal(size=(7, dim)).astype(np.float32),
+            "ctx_b2": rng.normal(size=dim).astype(np.float32),
+            "ctx_offsets": offsets,
+            "ctx_mean": rng.normal(size=dim).astype(np.float32),
+            "ctx_scale": np.abs(rng.normal(size=dim)).astype(np.float32),
+        },
+        vectors,
+    )
+
+
+def test_context_model_reads_the_neighbours_within_the_sentence() -> None:
+    """Each token's output is the two ReLU layers over its neighbours' rows at the offsets,
+    the sentence edge's row beyond either end (never the next sentence's words), the unknown
+    word's row for ``-1``; the token's own row is not read."""
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(6, 5)).astype(np.float32)
+    ctx = _random_context(rng, vectors, 3)
+    np.testing.assert_allclose(ctx.table[:6], vectors @ ctx.proj_w + ctx.proj_b, rtol=1e-5, atol=1e-5)
+    sentences = [[0, 1, -1, 2, 3, 4, 5, 1], [], [5], [2, 3]]
+    got = ctx(sentences)
+    assert [g.shape for g in got] == [(8, 3), (0, 3), (1, 3), (2, 3)]
+    for rows, out in zip(sentences, got):
+        for i in range(len(rows)):
+            picked = []
+            for k in ctx.offsets:
+                j = i + k
+                r = ctx.edge if not 0 <= j < len(rows) else rows[j] if rows[j] >= 0 else ctx.unknown
+                picked.append(ctx.table[r])
+            h = np.maximum(np.concatenate(picked) @ ctx.w1 + ctx.b1, 0)
+            want = (np.maximum(h @ ctx.w2 + ctx.b2, 0) - ctx.mean) * ctx.scale
+            np.testing.assert_allclose(out[i], want, rtol=1e-5, atol=1e-5)
+    changed = ctx([[0, 1, -1, 2, 3, 4, 5, 4], [], [5], [2, 3]])[0]
+    np.testing.assert_array_equal(changed[-1], got[0][-1])  # a token's own row is not read
+    np.testing.assert_array_equal(changed[:4], got[0][:4])  # nor by tokens more than 3 away
+    assert not np.allclose(changed[4:7], got[0][4:7])
+    assert ctx([]) == []
+    with pytest.raises(ValueError, match=r"5-d word vectors.*4-d.*train_ner_context\.py"):
+        ContextModel(ctx.arrays(), np.zeros((6, 4), np.float32))
+
+
+def test_tagger_with_context_is_the_same_per_sentence_and_uses_it(tmp_path: Path) -> None:
+    """A model with a context model gives each sentence the same marginals in a document as alone
+    (the context of the right sentence reaches the right batch row), and the context matters."""
+    from marsad.ner import load_ner
+    from marsad.ner.models import NeuralModel
+
+    path = tmp_path / "nn.npz"
+    _random_model(path, chars=False, context=True)
+    model = load_ner(model=path)._model
+    assert isinstance(model, NeuralModel)
+    tagger = model.tagger
+    assert tagger.w.context is not None
+    doc = [
+        ["قال", "جون", "كيري", "في", "موسكو", "إن", "المحادثات", "مع", "لافروف", "كانت", "جيدة"],
+        ["في", "موسكو"],
+        [],
+        ["كيري", "في", "موسكو", "اليوم"],
+    ]
+    together = tagger.run(doc)
+    for sentence, (labels, marg) in zip(doc, together):
+        alone_labels, alone = tagger.run([sentence])[0]
+        assert labels == alone_labels
+        np.testing.assert_allclose(marg, alone, atol=1e-5)
+    tagger.w = dataclasses.replace(tagger.w, context=None)
+    tagger._w_ctx = np.zeros_like(tagger._w_ctx)
+    assert not np.allclose(tagger.run(doc)[0][1], together[0][1], atol=1e-3)
+
+
+@pytest.mark.parametrize(("chars", "context"), [(False, False), (True, False), (False, True)])
+def test_stage_runs_a_neural_model(tmp_path: Path, chars: bool, context: bool) -> None:
     """The stage loads a ``"kind": "neural"`` model and gives entities with offsets and
     confidences; every model label sequence is valid IOBES."""
     from marsad.ner import load_ner
     from marsad.pipeline import default_pipeline
 
     path = tmp_path / "nn.npz"
-    _random_model(path, chars=chars)
+    _random_model(path, chars=chars, context=context)
     ner = load_ner(model=path)
     words = ["قال", "جون", "كيري", "في", "موسكو", "إن", "المحادثات", "مع", "لافروف", "كانت", "جيدة"]
     labels = ner._model.run([words, [], words[:3]])

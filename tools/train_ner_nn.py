@@ -16,6 +16,10 @@ of ``model.json`` as an ensemble (the two models' marginals averaged, ``--weight
 network's; ``marsad.ner.models.EnsembleModel``); with ``--alone`` it replaces the CRF instead
 (``model.json`` then says ``"kind": "neural"``).
 
+``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
+network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
+cross-validation fold's network (``foldK.npz``) for experiments on the fold models.
+
 The ensemble is scored the way it runs: ``--crf-folds DIR`` (the fold models that
 ``tools/train_ner.py --folds 5 --keep-folds DIR`` keeps) pairs each fold's network with the CRF of
 the same fold; ``--attach MODEL.crfsuite`` pairs the dev network saved by ``--save-dev`` with a
@@ -55,11 +59,13 @@ from marsad.ner.neural import (
     CHAR_DIM,
     LABELS,
     MAX_CHARS,
+    ContextModel,
     NeuralInputs,
     NeuralTagger,
     allowed_transitions,
     char_ids,
     char_text,
+    quantise,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +84,7 @@ class Net(nn.Module):
         feat_drop: float,
         n_chars: int,
         char_filters: int,
+        d_ctx: int = 0,
     ) -> None:
         super().__init__()
         self.n_feat = n_feat
@@ -92,7 +99,7 @@ class Net(nn.Module):
             self.feat.weight[n_feat].zero_()
         vec = np.concatenate([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
         self.register_buffer("vec", torch.from_numpy(vec))
-        d_in = d_feat + vectors.shape[1] + char_filters + 8
+        d_in = d_feat + vectors.shape[1] + char_filters + 8 + d_ctx
         self.lstm = nn.LSTM(d_in, hidden, batch_first=True, bidirectional=True)
         self.drop = nn.Dropout(dropout)
         self.out = nn.Linear(2 * hidden, len(LABELS))
@@ -112,6 +119,7 @@ class Net(nn.Module):
         vrow: torch.Tensor,
         chars: torch.Tensor,
         gaz: torch.Tensor,
+        ctx: torch.Tensor,
         lens: torch.Tensor,
     ) -> torch.Tensor:
         if self.training and self.feat_drop:  # drop single features, so none is relied on alone
@@ -124,7 +132,7 @@ class Net(nn.Module):
             b, t, n = chars.shape
             ce = self.char_emb(chars.view(b * t, n)).transpose(1, 2)  # (b*t, dim, n)
             parts.append(self.conv(ce).max(dim=2).values.view(b, t, -1))
-        x = torch.cat([*parts, gaz], dim=2)
+        x = torch.cat([*parts, gaz, ctx], dim=2)
         x = self.drop(x)
         packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
@@ -183,9 +191,15 @@ class Encoded:
     """Sentences as padded-ready arrays, each part of them through its own NeuralInputs."""
 
     def __init__(
-        self, parts: list[tuple[NeuralInputs, Sents]], n_feat: int, n_vec: int, chars: dict[str, int]
+        self,
+        parts: list[tuple[NeuralInputs, Sents]],
+        n_feat: int,
+        n_vec: int,
+        chars: dict[str, int],
+        context: ContextModel | None,
     ) -> None:
         self.items = []
+        self.d_ctx = context.dim if context is not None else 0
         for inputs, sents in parts:
             for words, tags in sents:
                 fl = [(*inputs.word(w), char_ids(inputs.featurizer.word(w).norm, chars)) for w in words]
@@ -193,13 +207,18 @@ class Encoded:
                 for j, ks in enumerate(inputs.gazetteer(words)):
                     gaz[j, ks] = 1.0
                 y = np.array([LABELS.index(t) for t in to_iobes(repair(tags))], np.int64)
-                self.items.append((fl, gaz, y))
+                ctx = (
+                    context([[row for _, row, _ in fl]])[0]
+                    if context is not None
+                    else np.zeros((len(words), 0), np.float32)
+                )
+                self.items.append((fl, gaz, ctx, y))
         self.n_feat = n_feat
         self.n_vec = n_vec
 
     def batch(self, ids: list[int]) -> tuple[torch.Tensor, ...]:
         items = [self.items[i] for i in ids]
-        lens = [len(it[2]) for it in items]
+        lens = [len(it[3]) for it in items]
         t_max = max(lens)
         f_max = max(len(f[0]) for it in items for f in it[0]) or 1
         fids = np.full((len(items), t_max, f_max), self.n_feat, np.int64)
@@ -207,9 +226,10 @@ class Encoded:
         vrow = np.full((len(items), t_max), self.n_vec, np.int64)
         chars = np.zeros((len(items), t_max, MAX_CHARS + 2), np.int64)
         gaz = np.zeros((len(items), t_max, 8), np.float32)
+        ctx = np.zeros((len(items), t_max, self.d_ctx), np.float32)
         tags = np.zeros((len(items), t_max), np.int64)
         mask = np.zeros((len(items), t_max), np.float32)
-        for r, (fl, g, y) in enumerate(items):
+        for r, (fl, g, c, y) in enumerate(items):
             n = len(y)
             for j, (fs, row, cs) in enumerate(fl):
                 chars[r, j, : len(cs)] = cs
@@ -217,23 +237,24 @@ class Encoded:
                 fcount[r, j] = len(fs)
                 vrow[r, j] = row if row >= 0 else self.n_vec
             gaz[r, :n] = g
+            ctx[r, :n] = c
             tags[r, :n] = y
             mask[r, :n] = 1.0
         return tuple(
             torch.from_numpy(a)
-            for a in (fids, fcount, vrow, chars, gaz, tags, mask, np.array(lens, np.int64))
+            for a in (fids, fcount, vrow, chars, gaz, ctx, tags, mask, np.array(lens, np.int64))
         )
 
 
 def export(
-    sd: dict[str, np.ndarray], features: list[str], words: list[str], chars: str, vectors: np.ndarray
+    sd: dict[str, np.ndarray],
+    features: list[str],
+    words: list[str],
+    chars: str,
+    vectors: np.ndarray,
+    context: ContextModel | None,
 ) -> bytes:
     n_feat = len(features)
-
-    def quantise(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """int8 rows with a float16 scale each."""
-        scale = (np.abs(a).max(axis=1) / 127.0 + 1e-12).astype(np.float16).astype(np.float32)
-        return np.clip(np.round(a / scale[:, None]), -127, 127).astype(np.int8), scale.astype(np.float16)
 
     feat_q, feat_s = quantise(sd["feat.weight"][:n_feat])
     vec_q, vec_s = quantise(vectors)
@@ -264,6 +285,8 @@ def export(
         arrays["char_emb"] = sd["char_emb.weight"]
         arrays["char_w"] = w.transpose(2, 1, 0).reshape(-1, w.shape[0])
         arrays["char_b"] = sd["conv.bias"]
+    if context is not None:
+        arrays.update(context.arrays())
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     return buf.getvalue()
@@ -284,9 +307,11 @@ def train(
     words: list[str],
     dev: tuple[Featurizer, Sents] | None,
     epochs: int,
+    context: ContextModel | None,
 ) -> tuple[bytes, int, dict[str, Any] | None]:
     """Train for ``epochs`` (with ``dev``: keep the best dev epoch, stop after ``--patience``) on
-    ``parts``, each featurized by its own featurizer (the jackknife profiles of ``--profiles``)."""
+    ``parts``, each featurized by its own featurizer (the jackknife profiles of ``--profiles``);
+    ``context``: the context model of ``--context``, whose output the network also reads."""
     torch.manual_seed(args.seed)
     features = build_features(parts, args.min_feat_count)
     char_counts = Counter(
@@ -299,6 +324,7 @@ def train(
         len(features),
         len(words),
         char_index,
+        context,
     )
     net = Net(
         len(features),
@@ -309,6 +335,7 @@ def train(
         args.feat_drop,
         4 + len(chars),
         args.char_filters,
+        enc.d_ctx,
     )
     recent: list[dict[str, np.ndarray]] = []
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
@@ -320,8 +347,8 @@ def train(
         order = torch.randperm(len(enc.items), generator=gen).tolist()
         total = 0.0
         for a in range(0, len(order), args.batch):
-            fids, fcount, vrow, char_t, gaz, tags, mask, lens = enc.batch(order[a : a + args.batch])
-            emit = net.emissions(fids, fcount, vrow, char_t, gaz, lens)
+            fids, fcount, vrow, char_t, gaz, ctx, tags, mask, lens = enc.batch(order[a : a + args.batch])
+            emit = net.emissions(fids, fcount, vrow, char_t, gaz, ctx, lens)
             loss = net.nll(emit, tags, mask)
             opt.zero_grad()
             (loss / len(lens)).backward()
@@ -333,7 +360,7 @@ def train(
             -args.average :
         ]
         sd = {k: np.mean([r[k] for r in recent], axis=0) for k in recent[0]}
-        raw = export(sd, features, words, chars, vectors)
+        raw = export(sd, features, words, chars, vectors, context)
         msg = f"  epoch {epoch}: loss {total / len(order):.3f} ({time.time() - t0:.0f} s)"
         if dev is not None:
             sc = evaluate(raw, *dev)
@@ -376,8 +403,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--last", action="store_true", help="dev run: keep the last epoch, not the best")
     ap.add_argument("--weight", type=float, default=0.4, help="the network's weight in the ensemble")
     ap.add_argument("--crf-folds", type=Path, help="with --folds: also score each fold with this CRF")
+    ap.add_argument("--keep-folds", type=Path, help="with --folds: keep each fold's network here (foldK.npz)")
     ap.add_argument(
         "--attach", type=Path, help="a CRF saved by train_ner.py --save-dev: pair --save-dev with it"
+    )
+    ap.add_argument(
+        "--context", type=Path, help="the network also reads this context model (tools/train_ner_context.py)"
     )
     ap.add_argument("--alone", action="store_true", help="with --final: the network replaces the CRF")
     ap.add_argument(
@@ -429,6 +460,22 @@ def main(argv: list[str] | None = None) -> None:
         return [(featurizer(f"{prefix}{k}.profile.tsv.gz"), p) for k, p in enumerate(parts)]
 
     words, vectors = load_vectors(args.vectors, args.max_vectors)
+    context = None
+    if args.context is not None:
+        try:
+            z = np.load(args.context)
+            q, scale = quantise(vectors)  # the context model reads the vectors as the tagger stores them
+            context = ContextModel(z, q.astype(np.float32) * scale.astype(np.float32)[:, None])
+            trained_on = int(z["ctx_words"])
+        except (OSError, KeyError, ValueError) as exc:
+            sys.exit(
+                f"{args.context} is not a context model ({exc}): build it with tools/train_ner_context.py"
+            )
+        if trained_on != len(words):
+            sys.exit(
+                f"{args.context} was trained on {trained_on} word vectors, this run has {len(words)}: "
+                f"rebuild it with tools/train_ner_context.py --max-vectors {len(words)}"
+            )
     hp = {
         k: getattr(args, k)
         for k in (
@@ -445,6 +492,8 @@ def main(argv: list[str] | None = None) -> None:
             "seed",
         )
     }
+    if context is not None:
+        hp["context"] = {"dim": context.dim, "offsets": list(context.offsets), "file": args.context.name}
     print(f"settings: {hp}")
     record: dict[str, Any] = {
         "kind": "neural",
@@ -470,7 +519,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         dev_feat = featurizer("dev.profile.tsv.gz")
         raw, epochs, scores = train(
-            args, jackknife(tr, "dev.part"), vectors, words, (dev_feat, dev), args.epochs
+            args, jackknife(tr, "dev.part"), vectors, words, (dev_feat, dev), args.epochs, context
         )
         print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
         record["dev_scores"] = scores
@@ -493,7 +542,10 @@ def main(argv: list[str] | None = None) -> None:
         }
         folds = jackknife(sents, "fold")
         for k, (held_feat, held) in enumerate(folds):
-            raw_k, _, _ = train(args, folds[:k] + folds[k + 1 :], vectors, words, None, epochs)
+            raw_k, _, _ = train(args, folds[:k] + folds[k + 1 :], vectors, words, None, epochs, context)
+            if args.keep_folds:
+                args.keep_folds.mkdir(parents=True, exist_ok=True)
+                (args.keep_folds / f"fold{k}.npz").write_bytes(raw_k)
             # with --profiles, the held-out part's profile comes from a base model that never saw it
             network = NeuralModel(NeuralTagger.load(raw_k, held_feat)[0])
             models: dict[str, NerModel] = {"network": network}
@@ -518,7 +570,7 @@ def main(argv: list[str] | None = None) -> None:
                 print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", cv)
                 record["cv_scores" if name == "network" else f"cv_scores_{name}"] = cv
     if args.final:
-        raw, _, _ = train(args, jackknife(sents, "fold"), vectors, words, None, epochs)
+        raw, _, _ = train(args, jackknife(sents, "fold"), vectors, words, None, epochs, context)
         (DATA / "ner.npz").write_bytes(raw)
         print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
         if args.alone:

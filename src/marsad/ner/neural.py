@@ -9,7 +9,9 @@ Each token's input is, per word type and computed once (cached):
 * a fixed word vector pretrained on SaudiNewsNet (PPMI-SVD, ``tools/build_ner_vectors.py``), of
   the word or else of its stem, stored as int8 with a scale per row;
 
-and, per sentence, the multi-word gazetteer matches the token is part of (``B-``/``I-`` × type).
+and, per sentence, the multi-word gazetteer matches the token is part of (``B-``/``I-`` × type),
+and, for a model trained with one (``tools/train_ner_nn.py --context``), what a
+:class:`ContextModel` reads in the words around the token.
 A one-layer BiLSTM reads the sentence, a linear layer gives label scores, and a linear-chain CRF
 with the IOBES constraints decodes (Viterbi) and gives every token's label marginals
 (forward-backward).  All sentences of a document run as one padded batch.
@@ -20,7 +22,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,19 +32,94 @@ from marsad.ner.gazetteer import TYPES
 
 __all__ = [
     "CHAR_DIM",
+    "CONTEXT_OFFSETS",
     "LABELS",
     "MAX_CHARS",
+    "ContextModel",
     "NeuralInputs",
     "NeuralTagger",
     "allowed_transitions",
     "char_ids",
     "char_text",
+    "quantise",
 ]
 
 LABELS = ("O", *(p + "-" + t for t in TYPES for p in "BIES"))
 MAX_CHARS = 20  # a word's first characters the character CNN reads
 CHAR_DIM = 16
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)  # the words the context model reads around a position
 _DIGITS = re.compile(r"\d+")
+
+
+def quantise(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows with a float16 scale each (how the tagger stores its embeddings)."""
+    scale = (np.abs(a).max(axis=1) / 127.0 + 1e-12).astype(np.float16).astype(np.float32)
+    return np.clip(np.round(a / scale[:, None]), -127, 127).astype(np.int8), scale.astype(np.float16)
+
+
+class ContextModel:
+    """What the words around a position say goes there (``tools/train_ner_context.py``: a cloze
+    model trained on SaudiNewsNet to guess a word's clusters from the three words on each side).
+
+    Each neighbour is its word vector (the tagger's own; ``-1``: unknown) projected to a few
+    dimensions, or a learned row for an unknown word or the sentence edge; a token's
+    representation is two ReLU layers over its neighbours' rows, standardised (``mean``,
+    ``scale``: measured on held-out news)."""
+
+    def __init__(self, z: Any, vectors: np.ndarray) -> None:
+        """``z``: the ``ctx_`` arrays; ``vectors``: the word vectors (rows) as the tagger reads them."""
+        proj = np.asarray(z["ctx_proj_w"], np.float32)
+        if len(proj) != vectors.shape[1]:
+            raise ValueError(
+                f"the context model reads {len(proj)}-d word vectors, the tagger has {vectors.shape[1]}-d: "
+                "retrain it with tools/train_ner_context.py on the tagger's vectors"
+            )
+        self.proj_w = proj
+        self.proj_b = np.asarray(z["ctx_proj_b"], np.float32)
+        self.special = np.asarray(z["ctx_special"], np.float32)  # the unknown word, the sentence edge
+        self.table = np.concatenate([_matmul(vectors, proj, 4096) + self.proj_b, self.special])
+        self.w1 = np.asarray(z["ctx_w1"], np.float32)
+        self.b1 = np.asarray(z["ctx_b1"], np.float32)
+        self.w2 = np.asarray(z["ctx_w2"], np.float32)
+        self.b2 = np.asarray(z["ctx_b2"], np.float32)
+        self.offsets = tuple(int(k) for k in z["ctx_offsets"])
+        dim = self.w2.shape[1]
+        self.mean = np.asarray(z["ctx_mean"], np.float32) if "ctx_mean" in z else np.zeros(dim, np.float32)
+        self.scale = np.asarray(z["ctx_scale"], np.float32) if "ctx_scale" in z else np.ones(dim, np.float32)
+        self.unknown = len(self.table) - 2
+        self.edge = len(self.table) - 1
+        self.dim = dim
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "ctx_proj_w": self.proj_w,
+            "ctx_proj_b": self.proj_b,
+            "ctx_special": self.special,
+            "ctx_w1": self.w1,
+            "ctx_b1": self.b1,
+            "ctx_w2": self.w2,
+            "ctx_b2": self.b2,
+            "ctx_offsets": np.array(self.offsets, np.int64),
+            "ctx_mean": self.mean,
+            "ctx_scale": self.scale,
+        }
+
+    def __call__(self, rows: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """Per sentence (its tokens' vector rows, ``-1`` for none), a (tokens, dim) matrix."""
+        if not rows:
+            return []
+        gap = max(abs(k) for k in self.offsets)
+        stream = [self.edge] * gap
+        positions = []
+        for rs in rows:  # the sentences one after the other, ``gap`` edge rows between them
+            positions.append(np.arange(len(stream), len(stream) + len(rs)))
+            stream.extend(r if r >= 0 else self.unknown for r in rs)
+            stream.extend([self.edge] * gap)
+        pos = np.concatenate(positions)
+        x = self.table[np.array(stream)[pos[:, None] + np.array(self.offsets)]].reshape(len(pos), -1)
+        h = np.maximum(_matmul(x, self.w1) + self.b1, 0.0)
+        out = (np.maximum(_matmul(h, self.w2) + self.b2, 0.0) - self.mean) * self.scale
+        return np.split(out, np.cumsum([len(rs) for rs in rows])[:-1])
 
 
 def char_text(norm: str) -> str:
@@ -191,6 +268,7 @@ class _Weights:
     char_emb: np.ndarray  # (chars, dim)
     char_w: np.ndarray  # (3 * dim, filters): windows of three characters
     char_b: np.ndarray  # (filters,)
+    context: ContextModel | None  # what the neighbours say (None: a model trained without it)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -225,13 +303,17 @@ class NeuralTagger:
         self.hidden = w.w_hh.shape[2]
         self.label_index = {lab: k for k, lab in enumerate(LABELS)}
         self._gates: dict[str, np.ndarray] = {}
+        self._rows: dict[str, int] = {}  # each cached word's vector row, which the context model reads
         d_x = w.feat_emb.shape[1] + w.vectors.shape[1] + w.char_b.shape[0]
+        d_ctx = w.context.dim if w.context is not None else 0
         h = self.hidden
         # gate order i, f, o, g (PyTorch's is i, f, g, o): one sigmoid call covers three gates
         perm = np.r_[0 : 2 * h, 3 * h : 4 * h, 2 * h : 3 * h]
         w_ih = w.w_ih[:, perm]
         self._w_word = np.concatenate([w_ih[0][:, :d_x], w_ih[1][:, :d_x]]).T.copy()  # (d_x, 8h)
-        self._w_gaz = np.concatenate([w_ih[0][:, d_x:], w_ih[1][:, d_x:]]).T.copy()  # (8, 8h)
+        d_gaz = w_ih.shape[2] - d_x - d_ctx
+        self._w_gaz = np.concatenate([w_ih[0][:, d_x : d_x + d_gaz], w_ih[1][:, d_x : d_x + d_gaz]]).T.copy()
+        self._w_ctx = np.concatenate([w_ih[0][:, d_x + d_gaz :], w_ih[1][:, d_x + d_gaz :]]).T.copy()
         self._bias = np.concatenate([w.bias[0][perm], w.bias[1][perm]])
         self._w_hh = np.stack([w.w_hh[0][perm].T, w.w_hh[1][perm].T])  # (2, h, 4h)
         self._w_out = [w.w_out[:, :h].T.copy(), w.w_out[:, h:].T.copy()]
@@ -272,7 +354,11 @@ class NeuralTagger:
             char_emb=z["char_emb"].astype(np.float32) if "chars" in z else np.zeros((0, 0), np.float32),
             char_w=z["char_w"].astype(np.float32) if "chars" in z else np.zeros((0, 0), np.float32),
             char_b=z["char_b"].astype(np.float32) if "chars" in z else np.zeros(0, np.float32),
+            context=None,
         )
+        if "ctx_proj_w" in z:
+            vectors = w.vectors.astype(np.float32) * w.scale[:, None]
+            w = replace(w, context=ContextModel(z, vectors))
         # the featurizer need only build the features the model has embeddings for
         known = frozenset(features)
         args = (featurizer.clusters, featurizer.gazetteer, featurizer.settings, known)
@@ -281,13 +367,14 @@ class NeuralTagger:
             made = Featurizer(*args, context=False, profile=featurizer.profile, source=source)
         return cls(NeuralInputs(made, features, words, cache=False), w), {}
 
-    def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
+    def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
         """Both directions' input-gate pre-activations (bias included) of every word of the
-        document from the word alone: cached ones, and the new ones in one product."""
-        cache = self._gates
+        document from the word alone, and its vector row (``-1``: none): cached ones, and the new
+        ones in one product."""
+        cache, rows_of = self._gates, self._rows
         new = [x for x in dict.fromkeys(x for ws in sentences for x in ws) if x not in cache]
         if not new:
-            return cache
+            return cache, rows_of
         w = self.w
         got = [self.inputs.word(x) for x in new]  # every word has at least its v= feature
         flat = np.fromiter((k for ids, _ in got for k in ids), np.int64)
@@ -301,12 +388,15 @@ class NeuralTagger:
         if w.chars:
             parts.append(self._char_cnn([self.inputs.featurizer.word(x).norm for x in new]))
         gates = (_matmul(np.concatenate(parts, axis=1), self._w_word) + self._bias).astype(np.float16)
+        row_list = rows.tolist()
         room = self.cache_size - len(cache)
         if room >= len(new):
             cache.update(zip(new, gates))
-            return cache
+            rows_of.update(zip(new, row_list))
+            return cache, rows_of
         cache.update(zip(new[: max(room, 0)], gates))
-        return {**cache, **dict(zip(new, gates))}
+        rows_of.update(zip(new[: max(room, 0)], row_list))
+        return {**cache, **dict(zip(new, gates))}, {**rows_of, **dict(zip(new, row_list))}
 
     def _char_cnn(self, norms: Sequence[str]) -> np.ndarray:
         """Max over windows of three characters of a linear filter bank, per word."""
@@ -333,7 +423,13 @@ class NeuralTagger:
         idx = [i for i, s in enumerate(sentences) if len(s)]
         if not idx:
             return out
-        doc_gates = self._doc_gates(sentences)
+        doc_gates, rows_of = self._doc_gates(sentences)
+        context: list[np.ndarray] | None = None
+        if self.w.context is not None:
+            # what the neighbours say, straight into both directions' input gates
+            ctx = self.w.context([[rows_of[x] for x in sentences[i]] for i in idx])
+            flat = _matmul(np.concatenate(ctx), self._w_ctx)
+            context = np.split(flat, np.cumsum([len(c) for c in ctx])[:-1])
         lens = np.array([len(sentences[i]) for i in idx])
         emit = np.zeros((len(idx), int(lens.max()), len(LABELS)), np.float32)
         # the LSTM runs over batches of sentences of similar length (little padding, and few
@@ -344,11 +440,11 @@ class NeuralTagger:
         for r in order:
             n = int(lens[r])
             if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 2 * (total + n)):
-                self._lstm(sentences, idx, batch, doc_gates, emit)
+                self._lstm(sentences, idx, batch, doc_gates, context, emit)
                 batch, total = [], 0
             batch.append(r)
             total += n
-        self._lstm(sentences, idx, batch, doc_gates, emit)
+        self._lstm(sentences, idx, batch, doc_gates, context, emit)
         mask = np.arange(emit.shape[1])[None, :] < lens[:, None]
         paths = self._viterbi(emit, mask) if labels else None
         marg = self._marginals(emit, mask)
@@ -363,9 +459,11 @@ class NeuralTagger:
         idx: list[int],
         batch: list[int],
         doc_gates: dict[str, np.ndarray],
+        context: list[np.ndarray] | None,
         emit: np.ndarray,
     ) -> None:
-        """Label scores of the sentences ``idx[r]`` for ``r`` in ``batch``, into ``emit[r]``."""
+        """Label scores of the sentences ``idx[r]`` for ``r`` in ``batch``, into ``emit[r]``;
+        ``context[r]``: the context model's share of sentence ``idx[r]``'s input gates."""
         w = self.w
         lens = np.array([len(sentences[idx[r]]) for r in batch])
         b, t_max, h = len(batch), int(lens.max()), self.hidden
@@ -373,6 +471,8 @@ class NeuralTagger:
         for k, r in enumerate(batch):
             ws = sentences[idx[r]]
             gates[k, : len(ws)] = np.stack([doc_gates[x] for x in ws])
+            if context is not None:
+                gates[k, : len(ws)] += context[r]
             for j, ks in enumerate(self.inputs.gazetteer(ws)):
                 if ks:
                     gates[k, j] += self._w_gaz[ks].sum(axis=0)
