@@ -85,8 +85,14 @@ class Net(nn.Module):
         n_chars: int,
         char_filters: int,
         d_ctx: int = 0,
+        word_drop: float = 0.0,
+        oov_feat: int = -1,
     ) -> None:
+        """``word_drop``: in training, show each word with this probability as an unknown one (no
+        vector, the features ``oov_feat`` alone)."""
         super().__init__()
+        self.word_drop = word_drop
+        self.oov_feat = oov_feat
         self.n_feat = n_feat
         self.char_filters = char_filters
         if char_filters:
@@ -98,6 +104,7 @@ class Net(nn.Module):
         with torch.no_grad():
             self.feat.weight[n_feat].zero_()
         vec = np.concatenate([vectors, np.zeros((1, vectors.shape[1]), np.float32)])
+        self.vec: torch.Tensor
         self.register_buffer("vec", torch.from_numpy(vec))
         d_in = d_feat + vectors.shape[1] + char_filters + 8 + d_ctx
         self.lstm = nn.LSTM(d_in, hidden, batch_first=True, bidirectional=True)
@@ -125,6 +132,13 @@ class Net(nn.Module):
         if self.training and self.feat_drop:  # drop single features, so none is relied on alone
             keep = torch.rand(fids.shape) >= self.feat_drop
             fids = torch.where(keep, fids, torch.full_like(fids, self.n_feat))
+            fcount = (fids != self.n_feat).sum(dim=2).float()
+        if self.training and self.word_drop:  # a word as if never seen: names must come from context
+            drop = torch.rand(vrow.shape) < self.word_drop
+            vrow = torch.where(drop, torch.full_like(vrow, self.vec.shape[0] - 1), vrow)
+            unknown = torch.full_like(fids, self.n_feat)
+            unknown[:, :, 0] = self.oov_feat
+            fids = torch.where(drop.unsqueeze(-1), unknown, fids)
             fcount = (fids != self.n_feat).sum(dim=2).float()
         sym = self.feat(fids).sum(dim=2) / fcount.clamp(min=1).unsqueeze(-1)
         parts = [sym, self.vec[vrow]]
@@ -336,6 +350,8 @@ def train(
         4 + len(chars),
         args.char_filters,
         enc.d_ctx,
+        args.word_drop,
+        features.index("v=oov"),
     )
     recent: list[dict[str, np.ndarray]] = []
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
@@ -390,6 +406,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--feat-dim", type=int, default=64)
     ap.add_argument("--dropout", type=float, default=0.5)
     ap.add_argument("--feat-drop", type=float, default=0.0, help="drop each symbolic feature in training")
+    ap.add_argument(
+        "--word-drop", type=float, default=0.0, help="show each word as an unknown one in training"
+    )
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--char-filters", type=int, default=0, help="a character CNN with this many filters")
     ap.add_argument("--average", type=int, default=1, help="average the weights of the last K epochs")
@@ -484,6 +503,7 @@ def main(argv: list[str] | None = None) -> None:
             "feat_dim",
             "dropout",
             "feat_drop",
+            "word_drop",
             "char_filters",
             "average",
             "lr",
