@@ -79,9 +79,10 @@ class Cloze(nn.Module):
 
 def corpus(
     folder: Path, index: dict[str, int], tables: list[dict[str, int]], limit: int
-) -> tuple[np.ndarray, ...]:
+) -> tuple[np.ndarray, list[np.ndarray], int]:
     """The corpus as one stream of table rows, three edge rows between sentences (so a window never
-    reaches into the next sentence), and the targets per position (-1 at the edges)."""
+    reaches into the next sentence); the targets per position of each cluster table (-1 at the
+    edges); the number of sentences."""
     unk, edge = len(index), len(index) + 1
     gap = max(abs(k) for k in CONTEXT_OFFSETS)
     rows: list[int] = [edge] * gap
@@ -112,7 +113,7 @@ def corpus(
             sentences += _emit(sent, row_of, rows, targets, edge, gap)
         if limit and sentences >= limit:
             break
-    return (np.array(rows, np.int32), *(np.array(t, np.int16) for t in targets), np.array([sentences]))
+    return np.array(rows, np.int32), [np.array(t, np.int16) for t in targets], sentences
 
 
 def _emit(
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--proj", type=int, default=64)
     ap.add_argument("--hidden", type=int, default=256)
     ap.add_argument("--out-dim", type=int, default=64)
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch", type=int, default=1024)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--limit", type=int, default=0, help="read only this many sentences (a quick run)")
@@ -163,18 +164,14 @@ def main(argv: list[str] | None = None) -> None:
     clusters = Clusters.read(gzip.decompress((DATA / "clusters.tsv.gz").read_bytes()).decode("utf-8"))
     tables = [{w: int(ids[clusters.ks.index(k)]) for w, ids in clusters.table.items()} for k in TARGETS]
     classes = [len(set(t.values())) + 1 for t in tables]
-    rows, *ys, n_sent = corpus(
+    rows, ys, n_sent = corpus(
         args.shared / "data" / "saudinewsnet", {w: i for i, w in enumerate(words)}, tables, args.limit
     )
-    print(
-        f"{int(n_sent[0])} sentences, {int((ys[0] >= 0).sum())} tokens ({time.time() - t0:.0f} s)", flush=True
-    )
-    gap = max(abs(k) for k in CONTEXT_OFFSETS)
+    print(f"{n_sent} sentences, {int((ys[0] >= 0).sum())} tokens ({time.time() - t0:.0f} s)", flush=True)
     positions = np.flatnonzero(ys[0] >= 0)
     cut = positions[int(len(positions) * 0.99)]
     train_pos, held_pos = positions[positions < cut], positions[positions >= cut]
     offs = np.array(CONTEXT_OFFSETS)
-    assert gap <= np.abs(offs).max()
     rows_t = torch.from_numpy(rows.astype(np.int64))
     ys_t = [torch.from_numpy(y.astype(np.int64)) for y in ys]
     net = Cloze(vectors, args.proj, args.hidden, args.out_dim, classes)
