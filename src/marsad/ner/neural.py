@@ -369,8 +369,8 @@ class NeuralTagger:
 
     def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
         """Both directions' input-gate pre-activations (bias included) of every word of the
-        document from the word alone, and its vector row (``-1``: none): cached ones, and the new
-        ones in one product."""
+        document from the word alone, and (for a context model) its vector row (``-1``: none):
+        cached ones, and the new ones in one product."""
         cache, rows_of = self._gates, self._rows
         new = [x for x in dict.fromkeys(x for ws in sentences for x in ws) if x not in cache]
         if not new:
@@ -388,7 +388,7 @@ class NeuralTagger:
         if w.chars:
             parts.append(self._char_cnn([self.inputs.featurizer.word(x).norm for x in new]))
         gates = (_matmul(np.concatenate(parts, axis=1), self._w_word) + self._bias).astype(np.float16)
-        row_list = rows.tolist()
+        row_list = rows.tolist() if w.context is not None else []  # only a context model reads them
         room = self.cache_size - len(cache)
         if room >= len(new):
             cache.update(zip(new, gates))
