@@ -42,9 +42,10 @@ import numpy as np
 import torch
 from build_clusters import read_articles, tokens
 from torch import nn
+from train_ner_nn import load_vectors
 
 from marsad.ner.features import Clusters
-from marsad.ner.neural import CONTEXT_OFFSETS, ContextModel, quantise
+from marsad.ner.neural import CONTEXT_OFFSETS, ContextModel, dequantise, quantise
 from marsad.text.normalize import match_form
 from marsad.text.tokenize import segment
 
@@ -156,11 +157,11 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(args.seed)
     if not args.vectors.exists():
         sys.exit(f"{args.vectors} not found: build it with tools/build_ner_vectors.py --out {args.vectors}")
+    if not args.out.parent.is_dir():
+        sys.exit(f"{args.out.parent} is not a folder: pass --out inside an existing one")
     t0 = time.time()
-    z = np.load(args.vectors)
-    words = str(z["words"]).split("\n")[: args.max_vectors]
-    q, scale = quantise(z["vectors"][: args.max_vectors].astype(np.float32))
-    vectors = q.astype(np.float32) * scale.astype(np.float32)[:, None]  # as the tagger reads them
+    words, raw = load_vectors(args.vectors, args.max_vectors)
+    vectors = dequantise(*quantise(raw))  # as the tagger reads them
     clusters = Clusters.read(gzip.decompress((DATA / "clusters.tsv.gz").read_bytes()).decode("utf-8"))
     tables = [{w: int(ids[clusters.ks.index(k)]) for w, ids in clusters.table.items()} for k in TARGETS]
     classes = [len(set(t.values())) + 1 for t in tables]

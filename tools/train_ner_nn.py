@@ -65,6 +65,7 @@ from marsad.ner.neural import (
     allowed_transitions,
     char_ids,
     char_text,
+    dequantise,
     quantise,
 )
 
@@ -483,8 +484,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.context is not None:
         try:
             z = np.load(args.context)
-            q, scale = quantise(vectors)  # the context model reads the vectors as the tagger stores them
-            context = ContextModel(z, q.astype(np.float32) * scale.astype(np.float32)[:, None])
+            # the context model reads the vectors as the tagger stores them
+            context = ContextModel(z, dequantise(*quantise(vectors)))
             trained_on = int(z["ctx_words"])
         except (OSError, KeyError, ValueError) as exc:
             sys.exit(

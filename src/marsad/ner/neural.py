@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from marsad.ner.features import Featurizer, can_read_from
+from marsad.ner.features import Featurizer, WordInfo, can_read_from
 from marsad.ner.gazetteer import TYPES
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "allowed_transitions",
     "char_ids",
     "char_text",
+    "dequantise",
     "quantise",
 ]
 
@@ -55,6 +56,12 @@ def quantise(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """int8 rows with a float16 scale each (how the tagger stores its embeddings)."""
     scale = (np.abs(a).max(axis=1) / 127.0 + 1e-12).astype(np.float16).astype(np.float32)
     return np.clip(np.round(a / scale[:, None]), -127, 127).astype(np.int8), scale.astype(np.float16)
+
+
+def dequantise(q: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """The float32 rows that :func:`quantise`'s int8 rows and scales stand for."""
+    out: np.ndarray = q.astype(np.float32) * scale.astype(np.float32)[:, None]
+    return out
 
 
 class ContextModel:
@@ -216,11 +223,7 @@ class NeuralInputs:
         got = self._cache.get(word)
         if got is None:
             info = self.featurizer.word(word)
-            row = self.words.get(_DIGITS.sub("0", info.norm), -1)
-            extra = "v=w"
-            if row < 0:
-                row = self.words.get(_DIGITS.sub("0", info.stem), -1)
-                extra = "v=s" if row >= 0 else "v=oov"
+            row, extra = self._row(info)
             feats = self.features
             ids = [feats[f] for f in info.own if f in feats]
             if extra in feats:
@@ -229,6 +232,18 @@ class NeuralInputs:
             if self.cache and len(self._cache) < 500_000:
                 self._cache[word] = got
         return got
+
+    def row(self, word: str) -> int:
+        """The word's pretrained vector row: of the word, else of its stem; ``-1`` for none."""
+        return self._row(self.featurizer.word(word))[0]
+
+    def _row(self, info: WordInfo) -> tuple[int, str]:
+        """The vector row and the feature that says whose it is (``v=w``, ``v=s``, ``v=oov``)."""
+        row = self.words.get(_DIGITS.sub("0", info.norm), -1)
+        if row >= 0:
+            return row, "v=w"
+        row = self.words.get(_DIGITS.sub("0", info.stem), -1)
+        return row, "v=s" if row >= 0 else "v=oov"
 
     def gazetteer(self, words: Sequence[str]) -> list[list[int]]:
         """Per token, indices 0..7 of the multi-word gazetteer tags (B-/I- × type) it carries."""
@@ -303,7 +318,6 @@ class NeuralTagger:
         self.hidden = w.w_hh.shape[2]
         self.label_index = {lab: k for k, lab in enumerate(LABELS)}
         self._gates: dict[str, np.ndarray] = {}
-        self._rows: dict[str, int] = {}  # each cached word's vector row, which the context model reads
         d_x = w.feat_emb.shape[1] + w.vectors.shape[1] + w.char_b.shape[0]
         d_ctx = w.context.dim if w.context is not None else 0
         h = self.hidden
@@ -335,8 +349,7 @@ class NeuralTagger:
         ninf = np.float32(-np.inf)
 
         def dequant(name: str) -> np.ndarray:
-            out: np.ndarray = z[name].astype(np.float32) * z[name + "_scale"].astype(np.float32)[:, None]
-            return out
+            return dequantise(z[name], z[name + "_scale"])
 
         w = _Weights(
             feat_emb=dequant("feat_emb"),
@@ -357,8 +370,7 @@ class NeuralTagger:
             context=None,
         )
         if "ctx_proj_w" in z:
-            vectors = w.vectors.astype(np.float32) * w.scale[:, None]
-            w = replace(w, context=ContextModel(z, vectors))
+            w = replace(w, context=ContextModel(z, dequant("vectors")))
         # the featurizer need only build the features the model has embeddings for
         known = frozenset(features)
         args = (featurizer.clusters, featurizer.gazetteer, featurizer.settings, known)
@@ -367,14 +379,13 @@ class NeuralTagger:
             made = Featurizer(*args, context=False, profile=featurizer.profile, source=source)
         return cls(NeuralInputs(made, features, words, cache=False), w), {}
 
-    def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    def _doc_gates(self, sentences: Sequence[Sequence[str]]) -> dict[str, np.ndarray]:
         """Both directions' input-gate pre-activations (bias included) of every word of the
-        document from the word alone, and (for a context model) its vector row (``-1``: none):
-        cached ones, and the new ones in one product."""
-        cache, rows_of = self._gates, self._rows
+        document from the word alone: cached ones, and the new ones in one product."""
+        cache = self._gates
         new = [x for x in dict.fromkeys(x for ws in sentences for x in ws) if x not in cache]
         if not new:
-            return cache, rows_of
+            return cache
         w = self.w
         got = [self.inputs.word(x) for x in new]  # every word has at least its v= feature
         flat = np.fromiter((k for ids, _ in got for k in ids), np.int64)
@@ -388,15 +399,12 @@ class NeuralTagger:
         if w.chars:
             parts.append(self._char_cnn([self.inputs.featurizer.word(x).norm for x in new]))
         gates = (_matmul(np.concatenate(parts, axis=1), self._w_word) + self._bias).astype(np.float16)
-        row_list = rows.tolist() if w.context is not None else []  # only a context model reads them
         room = self.cache_size - len(cache)
         if room >= len(new):
             cache.update(zip(new, gates))
-            rows_of.update(zip(new, row_list))
-            return cache, rows_of
+            return cache
         cache.update(zip(new[: max(room, 0)], gates))
-        rows_of.update(zip(new[: max(room, 0)], row_list))
-        return {**cache, **dict(zip(new, gates))}, {**rows_of, **dict(zip(new, row_list))}
+        return {**cache, **dict(zip(new, gates))}
 
     def _char_cnn(self, norms: Sequence[str]) -> np.ndarray:
         """Max over windows of three characters of a linear filter bank, per word."""
@@ -423,11 +431,11 @@ class NeuralTagger:
         idx = [i for i, s in enumerate(sentences) if len(s)]
         if not idx:
             return out
-        doc_gates, rows_of = self._doc_gates(sentences)
+        doc_gates = self._doc_gates(sentences)
         context: list[np.ndarray] | None = None
         if self.w.context is not None:
             # what the neighbours say, straight into both directions' input gates
-            ctx = self.w.context([[rows_of[x] for x in sentences[i]] for i in idx])
+            ctx = self.w.context([[self.inputs.row(x) for x in sentences[i]] for i in idx])
             flat = _matmul(np.concatenate(ctx), self._w_ctx)
             context = np.split(flat, np.cumsum([len(c) for c in ctx])[:-1])
         lens = np.array([len(sentences[i]) for i in idx])
