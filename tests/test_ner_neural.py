@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -381,3 +382,43 @@ def test_ensemble_network_reads_the_crfs_profile(tmp_path: Path) -> None:
     assert au in inputs.word("كيري")[0]
     assert au not in inputs.word("موسكو")[0]
     assert len(model.run([["قال", "كيري", "في", "موسكو"]])[0]) == 4
+
+
+def test_pseudo_labels_keep_the_confident_sentences_with_a_name(tmp_path: Path) -> None:
+    """``tools/ner_pseudo.py`` keeps a sentence only when it has an entity and every token's
+    label is at least as probable as the threshold, and writes what ``read_conll`` reads back."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from ner_pseudo import confident, write_conll
+
+    from marsad.ner.conll import read_conll
+
+    table = {  # sentence -> (IOBES labels, each label's marginal)
+        ("زار", "لافروف", "جنيف"): (["O", "S-PER", "S-LOC"], [0.99, 0.95, 0.9]),
+        ("قال", "جون", "كيري"): (["O", "B-PER", "E-PER"], [0.99, 0.85, 0.97]),
+        ("ثم", "عاد"): (["O", "O"], [0.99, 0.99]),
+        (): ([], []),
+        ("في", "الأمم", "المتحدة"): (["O", "B-ORG", "E-ORG"], [0.93, 0.91, 0.92]),
+    }
+
+    class Fake:
+        def run(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+            self.probs = [table[tuple(ws)][1] for ws in sentences]
+            return [table[tuple(ws)][0] for ws in sentences]
+
+        def label_prob(self, i: int, j: int) -> float:
+            return self.probs[i][j]
+
+        def entity_prob(self, i: int, s: int, e: int) -> float:
+            raise AssertionError("not read")
+
+    sents = [list(k) for k in table]
+    kept = confident(Fake(), sents, 0.9, batch=2)  # the last sentence is in a batch of its own
+    assert kept == [
+        (["زار", "لافروف", "جنيف"], ["O", "B-PER", "B-LOC"]),
+        (["في", "الأمم", "المتحدة"], ["O", "B-ORG", "I-ORG"]),
+    ]
+    assert [w for w, _ in confident(Fake(), sents, 0.8)] == [sents[0], sents[1], sents[4]]
+    write_conll(tmp_path / "p.txt", kept)
+    assert read_conll(tmp_path / "p.txt") == kept

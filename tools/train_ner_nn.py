@@ -16,6 +16,9 @@ of ``model.json`` as an ensemble (the two models' marginals averaged, ``--weight
 network's; ``marsad.ner.models.EnsembleModel``); with ``--alone`` it replaces the CRF instead
 (``model.json`` then says ``"kind": "neural"``).
 
+``--extra DIR`` adds pseudo-labelled news (``tools/ner_pseudo.py``: SaudiNewsNet sentences the
+ensemble tags confidently) to the training sentences of each run, self-training the network.
+
 ``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
 network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
 cross-validation fold's network (``foldK.npz``) for experiments on the fold models.
@@ -432,6 +435,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--alone", action="store_true", help="with --final: the network replaces the CRF")
     ap.add_argument(
+        "--extra",
+        type=Path,
+        help="also train on pseudo-labelled news from tools/ner_pseudo.py: this folder's dev.txt for "
+        "the dev run, foldK.txt for fold K, final.txt for --final",
+    )
+    ap.add_argument(
         "--profiles",
         type=Path,
         help="the network also reads the CRF's word profiles: the folder of tools/train_ner.py --profile "
@@ -455,6 +464,10 @@ def main(argv: list[str] | None = None) -> None:
     feat = Featurizer(clusters, gazetteer, settings)
     if args.profiles is not None and args.folds not in (0, ner_profile.PARTS):
         sys.exit(f"--profiles holds {ner_profile.PARTS} jackknife parts: pass --folds {ner_profile.PARTS}")
+    if args.profiles is not None and args.extra is not None:
+        sys.exit(
+            "--extra with --profiles: the pseudo-labelled news has no jackknife profile; pass one of them"
+        )
     made: dict[str, Featurizer] = {}
 
     def featurizer(name: str) -> Featurizer:
@@ -478,6 +491,18 @@ def main(argv: list[str] | None = None) -> None:
         with ``--profiles`` the part's jackknife profile (``prefix{k}``)."""
         parts = ner_profile.parts(data, args.folds or ner_profile.PARTS)
         return [(featurizer(f"{prefix}{k}.profile.tsv.gz"), p) for k, p in enumerate(parts)]
+
+    def extra(name: str) -> list[tuple[Featurizer, Sents]]:
+        """The pseudo-labelled sentences ``name`` of ``--extra`` as one more training part."""
+        if args.extra is None:
+            return []
+        path = args.extra / name
+        try:
+            data = read_conll(path)
+        except (OSError, ValueError) as exc:
+            sys.exit(f"{path} cannot be read ({exc}): make it with tools/ner_pseudo.py (see its --help)")
+        print(f"  {len(data)} pseudo-labelled sentences from {path}", flush=True)
+        return [(feat, data)]
 
     words, vectors = load_vectors(args.vectors, args.max_vectors)
     context = None
@@ -540,7 +565,13 @@ def main(argv: list[str] | None = None) -> None:
     else:
         dev_feat = featurizer("dev.profile.tsv.gz")
         raw, epochs, scores = train(
-            args, jackknife(tr, "dev.part"), vectors, words, (dev_feat, dev), args.epochs, context
+            args,
+            jackknife(tr, "dev.part") + extra("dev.txt"),
+            vectors,
+            words,
+            (dev_feat, dev),
+            args.epochs,
+            context,
         )
         print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
         record["dev_scores"] = scores
@@ -563,7 +594,8 @@ def main(argv: list[str] | None = None) -> None:
         }
         folds = jackknife(sents, "fold")
         for k, (held_feat, held) in enumerate(folds):
-            raw_k, _, _ = train(args, folds[:k] + folds[k + 1 :], vectors, words, None, epochs, context)
+            tparts = folds[:k] + folds[k + 1 :] + extra(f"fold{k}.txt")
+            raw_k, _, _ = train(args, tparts, vectors, words, None, epochs, context)
             if args.keep_folds:
                 args.keep_folds.mkdir(parents=True, exist_ok=True)
                 (args.keep_folds / f"fold{k}.npz").write_bytes(raw_k)
@@ -591,7 +623,13 @@ def main(argv: list[str] | None = None) -> None:
                 print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", cv)
                 record["cv_scores" if name == "network" else f"cv_scores_{name}"] = cv
     if args.final:
-        raw, _, _ = train(args, jackknife(sents, "fold"), vectors, words, None, epochs, context)
+        tparts = jackknife(sents, "fold") + extra("final.txt")
+        if args.extra is not None:
+            record["data"]["pseudo_labelled"] = {
+                "sentences": len(tparts[-1][1]),
+                "from": "SaudiNewsNet, tagged by the packaged ensemble (tools/ner_pseudo.py)",
+            }
+        raw, _, _ = train(args, tparts, vectors, words, None, epochs, context)
         (DATA / "ner.npz").write_bytes(raw)
         print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
         if args.alone:
