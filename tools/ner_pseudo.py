@@ -98,6 +98,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"{args.out.parent} is not a folder: pass --out inside an existing one")
     if args.crf_folds is not None:
         args.out.mkdir(parents=True, exist_ok=True)
+    needed = [(args.model, "tools/train_ner.py --save-dev or --final")] if args.model is not None else []
+    if args.crf_folds is not None and args.net_folds is not None:
+        for k in range(args.folds):
+            needed.append((args.crf_folds / f"fold{k}.crfsuite", "tools/train_ner.py --keep-folds"))
+            needed.append((args.net_folds / f"fold{k}.npz", "tools/train_ner_nn.py --keep-folds"))
+    for path, fix in needed:
+        if not path.is_file():
+            sys.exit(f"{path} not found: make it with {fix}")
+    single: NerModel | None = None
+    if args.model is not None:  # before the corpus: a wrong model fails at once
+        try:
+            single = load_ner(model=args.model).model
+        except (OSError, ValueError, RuntimeError) as exc:
+            sys.exit(f"cannot load {args.model} ({exc}): pass a CRF with its .json beside it")
     corpus = args.shared / "data" / "saudinewsnet"
     if not corpus.is_dir():
         sys.exit(f"{corpus} not found: pass --shared pointing at the shared data folder")
@@ -117,19 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     for name, out in jobs:
         t0 = time.time()
         with tempfile.TemporaryDirectory() as tmp:
-            if args.model is not None:
-                try:
-                    model = load_ner(model=args.model).model
-                except RuntimeError as exc:
-                    sys.exit(str(exc))
+            if single is not None:
+                model = single
             else:
+                assert args.crf_folds is not None and args.net_folds is not None
                 crf, net = args.crf_folds / f"fold{name}.crfsuite", args.net_folds / f"fold{name}.npz"
-                for path, fix in (
-                    (crf, "tools/train_ner.py --keep-folds"),
-                    (net, "tools/train_ner_nn.py --keep-folds"),
-                ):
-                    if not path.exists():
-                        sys.exit(f"{path} not found: make the fold models with {fix}")
                 model = fold_model(crf, net, Path(tmp))
             if not isinstance(model, EnsembleModel):
                 sys.exit(
