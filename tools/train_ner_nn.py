@@ -468,6 +468,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(
             "--extra with --profiles: the pseudo-labelled news has no jackknife profile; pass one of them"
         )
+    if args.extra is not None:  # all of them now, not after hours of training
+        names = [] if args.skip_dev else ["dev.txt"]
+        names += [f"fold{k}.txt" for k in range(args.folds)] + (["final.txt"] if args.final else [])
+        missing = [n for n in names if not (args.extra / n).is_file()]
+        if missing:
+            sys.exit(
+                f"{args.extra} lacks {', '.join(missing)}: make them with tools/ner_pseudo.py (see its --help)"
+            )
     made: dict[str, Featurizer] = {}
 
     def featurizer(name: str) -> Featurizer:
