@@ -30,11 +30,9 @@ from pathlib import Path
 
 from marsad.ner import load_ner
 from marsad.ner.conll import to_iob2
-from marsad.ner.features import FeatureSettings
 from marsad.ner.models import EnsembleModel, NerModel
 
 ROOT = Path(__file__).resolve().parent.parent
-WEIGHT = 0.4
 
 
 def confident(
@@ -55,27 +53,30 @@ def confident(
 
 
 def write_conll(path: Path, sents: list[tuple[list[str], list[str]]]) -> None:
-    with path.open("w", encoding="utf-8") as f:
+    """Write ``sents`` to ``path`` whole or not at all (a partial file is never left there)."""
+    part = path.with_name(path.name + ".part")
+    with part.open("w", encoding="utf-8") as f:
         for words, tags in sents:
             f.write("".join(f"{w} {t}\n" for w, t in zip(words, tags, strict=True)) + "\n")
+    part.replace(path)
 
 
-def fold_model(crf: Path, net: Path, tmp: Path) -> NerModel:
+def fold_model(crf: Path, net: Path, weight: float, tmp: Path) -> NerModel:
     """Fold ``crf`` (with its ``.json`` and profile) paired with ``net``, loaded as the stage
     loads the packaged ensemble (a copy in ``tmp``, so the folds' folders stay as they were)."""
-    from train_ner_nn import attach
+    from train_ner_nn import attach, network_settings
 
     for f in crf.parent.glob(crf.stem + ".*"):
         shutil.copy(f, tmp / f.name)
     shutil.copy(net, tmp / (crf.stem + ".net.npz"))
     # the networks of train_ner_nn.py's folds read no profile
-    settings = FeatureSettings(ngrams=True, cluster_bigrams=True, profile=False)
-    attach(tmp / crf.name, tmp / (crf.stem + ".net.npz"), WEIGHT, settings)
+    attach(tmp / crf.name, tmp / (crf.stem + ".net.npz"), weight, network_settings())
     return load_ner(model=tmp / crf.name).model
 
 
 def main(argv: list[str] | None = None) -> None:
-    import ner_profile  # needs the tools extra (scipy)
+    import ner_profile  # these need the tools extra (scipy, torch)
+    from train_ner_nn import WEIGHT
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, required=True, help="a file (--model) or a folder (the folds)")
     ap.add_argument("--sample", type=int, default=50_000, help="corpus sentences to tag")
     ap.add_argument("--min-prob", type=float, default=0.9)
+    ap.add_argument("--weight", type=float, default=WEIGHT, help="with the folds: the network's weight")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
     if (args.model is None) == (args.crf_folds is None):
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
             else:
                 assert args.crf_folds is not None and args.net_folds is not None
                 crf, net = args.crf_folds / f"fold{name}.crfsuite", args.net_folds / f"fold{name}.npz"
-                model = fold_model(crf, net, Path(tmp))
+                model = fold_model(crf, net, args.weight, Path(tmp))
             if not isinstance(model, EnsembleModel):
                 sys.exit(
                     f"the model for {out} is not an ensemble: attach its network first (train_ner_nn.py)"

@@ -179,6 +179,14 @@ class Net(nn.Module):
         return (log_z - score).sum()
 
 
+WEIGHT = 0.4  # the network's weight in the ensemble (chosen on the CV folds, MODEL_CARD.md)
+
+
+def network_settings(profile: bool = False) -> FeatureSettings:
+    """The CRF features the network reads (``profile``: the word profiles too, ``--profiles``)."""
+    return FeatureSettings(ngrams=True, cluster_bigrams=True, profile=profile)
+
+
 def load_vectors(path: Path, limit: int) -> tuple[list[str], np.ndarray]:
     z = np.load(path)
     words = str(z["words"]).split("\n")[:limit]
@@ -424,7 +432,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--final", action="store_true")
     ap.add_argument("--skip-dev", action="store_true", help="no dev run: train for --epochs (CV, final)")
     ap.add_argument("--last", action="store_true", help="dev run: keep the last epoch, not the best")
-    ap.add_argument("--weight", type=float, default=0.4, help="the network's weight in the ensemble")
+    ap.add_argument("--weight", type=float, default=WEIGHT, help="the network's weight in the ensemble")
     ap.add_argument("--crf-folds", type=Path, help="with --folds: also score each fold with this CRF")
     ap.add_argument("--keep-folds", type=Path, help="with --folds: keep each fold's network here (foldK.npz)")
     ap.add_argument(
@@ -460,7 +468,7 @@ def main(argv: list[str] | None = None) -> None:
     gazetteer = Gazetteer.from_sources(
         read_gazetteer_file(gzip.decompress((DATA / "gazetteer.tsv.gz").read_bytes()).decode())
     )
-    settings = FeatureSettings(ngrams=True, cluster_bigrams=True, profile=args.profiles is not None)
+    settings = network_settings(profile=args.profiles is not None)
     feat = Featurizer(clusters, gazetteer, settings)
     if args.profiles is not None and args.folds not in (0, ner_profile.PARTS):
         sys.exit(f"--profiles holds {ner_profile.PARTS} jackknife parts: pass --folds {ner_profile.PARTS}")
