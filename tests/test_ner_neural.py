@@ -422,3 +422,33 @@ def test_pseudo_labels_keep_the_confident_sentences_with_a_name(tmp_path: Path) 
     assert [w for w, _ in confident(Fake(), sents, 0.8)] == [sents[0], sents[1], sents[4]]
     write_conll(tmp_path / "p.txt", kept)
     assert read_conll(tmp_path / "p.txt") == kept
+
+
+def test_pseudo_labels_come_from_the_plain_network(tmp_path: Path) -> None:
+    """``tools/ner_pseudo.py`` tells a teacher whose network learnt from pseudo-labelled news (the
+    packaged network: ``model.json`` records it) from the plain one the recipe needs."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from ner_pseudo import self_trained
+
+    crf = tmp_path / "m.crfsuite"
+    for network, expected in (
+        ({"data": {"train": "ANERcorp", "pseudo_labelled": {"sentences": 9852}}}, True),
+        ({"data": {"train": "ANERcorp"}}, False),
+        (None, False),
+    ):
+        ens: dict[str, object] = {"file": "nn.npz", "weight": 0.5}
+        if network is not None:
+            ens["network"] = network
+        crf.with_suffix(".json").write_text(json.dumps({"ensemble": ens}), encoding="utf-8")
+        assert self_trained(crf) is expected
+    crf.with_suffix(".json").write_text("{", encoding="utf-8")
+    assert self_trained(crf) is False  # left to load_ner, which names the fix
+    packaged = json.loads(
+        (Path(__file__).resolve().parent.parent / "src/marsad/ner/data/model.json").read_text(
+            encoding="utf-8"
+        )
+    )
+    net = packaged.get("ensemble", {}).get("network", {})
+    assert bool(net.get("data", {}).get("pseudo_labelled")) == (net.get("params", {}).get("word_drop", 0) > 0)

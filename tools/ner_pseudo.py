@@ -11,7 +11,8 @@ sentences are written as ``token TAG`` lines (IOB2), a blank line between senten
 
 The teacher must not have seen the sentences the student is scored on.  ``--model`` takes a
 CRF saved with its ``.json`` and an ``ensemble`` entry (``tools/train_ner_nn.py --attach`` or
-``--final``): the packaged model gives ``final.txt``, the dev-block pair gives ``dev.txt``.
+``--final``).  The packaged CRF with the plain network (``train_ner_nn.py --final`` without
+``--extra``, the recipe's first network) gives ``final.txt``, the dev-block pair ``dev.txt``.
 ``--crf-folds`` (``tools/train_ner.py --keep-folds``) with ``--net-folds``
 (``tools/train_ner_nn.py --keep-folds``) pairs each fold's CRF with its network and writes
 ``foldK.txt``.  Deterministic: the sample is seeded and the models are.
@@ -20,6 +21,7 @@ CRF saved with its ``.json`` and an ``ensemble`` entry (``tools/train_ner_nn.py 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 import sys
@@ -74,6 +76,18 @@ def fold_model(crf: Path, net: Path, weight: float, tmp: Path) -> NerModel:
     return load_ner(model=tmp / crf.name).model
 
 
+def self_trained(model: Path) -> bool:
+    """Whether the network of the ensemble ``model`` (a CRF's ``.crfsuite``; its ``.json`` says)
+    learnt from pseudo-labelled news itself, as the packaged one does.  The recipe's teacher is
+    the plain network: a self-trained one would pass its own errors on a second time."""
+    try:
+        meta = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # load_ner reports it
+    network = meta.get("ensemble", {}).get("network", {}) if isinstance(meta, dict) else {}
+    return bool(isinstance(network, dict) and network.get("data", {}).get("pseudo_labelled"))
+
+
 def main(argv: list[str] | None = None) -> None:
     import ner_profile  # these need the tools extra (scipy, torch)
     from train_ner_nn import WEIGHT
@@ -91,6 +105,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--min-prob", type=float, default=0.9)
     ap.add_argument("--weight", type=float, default=WEIGHT, help="with the folds: the network's weight")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--second-round",
+        action="store_true",
+        help="accept a --model whose network learnt from pseudo-labelled news itself",
+    )
     args = ap.parse_args(argv)
     if (args.model is None) == (args.crf_folds is None):
         sys.exit("pass either --model or --crf-folds with --net-folds")
@@ -108,6 +127,12 @@ def main(argv: list[str] | None = None) -> None:
     for path, fix in needed:
         if not path.is_file():
             sys.exit(f"{path} not found: make it with {fix}")
+    if args.model is not None and self_trained(args.model) and not args.second_round:
+        sys.exit(
+            f"the network of {args.model} learnt from pseudo-labelled news already (the packaged one "
+            "does): the teacher is the plain network, so train it first (train_ner_nn.py --final "
+            "without --extra; MODEL_CARD.md has the recipe), or pass --second-round"
+        )
     single: NerModel | None = None
     if args.model is not None:  # before the corpus: a wrong model fails at once
         try:

@@ -18,6 +18,8 @@ network's; ``marsad.ner.models.EnsembleModel``); with ``--alone`` it replaces th
 
 ``--extra DIR`` adds pseudo-labelled news (``tools/ner_pseudo.py``: SaudiNewsNet sentences the
 ensemble tags confidently) to the training sentences of each run, self-training the network.
+The packaged network is trained so, with ``--word-drop 0.1 --weight 0.5``, after a plain network
+(no ``--extra``) that tags the news with the CRF: the recipe is in ``marsad/ner/MODEL_CARD.md``.
 
 ``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
 network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
@@ -179,7 +181,9 @@ class Net(nn.Module):
         return (log_z - score).sum()
 
 
-WEIGHT = 0.4  # the network's weight in the ensemble (chosen on the CV folds, MODEL_CARD.md)
+# The plain network's weight in the ensemble that tags news for self-training (tools/ner_pseudo.py);
+# the packaged network, trained on that news with --word-drop 0.1, has --weight 0.5 (MODEL_CARD.md).
+WEIGHT = 0.4
 
 
 def network_settings(profile: bool = False) -> FeatureSettings:
@@ -643,7 +647,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.extra is not None:
             record["data"]["pseudo_labelled"] = {
                 "sentences": len(tparts[-1][1]),
-                "from": "SaudiNewsNet, tagged by the packaged ensemble (tools/ner_pseudo.py)",
+                "from": "SaudiNewsNet, tagged by the CRF with the network trained without it (tools/ner_pseudo.py)",
             }
         raw, _, _ = train(args, tparts, vectors, words, None, epochs, context)
         (DATA / "ner.npz").write_bytes(raw)
