@@ -647,7 +647,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.extra is not None:
             record["data"]["pseudo_labelled"] = {
                 "sentences": len(tparts[-1][1]),
-                "from": "SaudiNewsNet, tagged by the CRF with the network trained without it (tools/ner_pseudo.py)",
+                "from": "SaudiNewsNet, tagged by the CRF with the plain network, trained without it (tools/ner_pseudo.py)",
             }
         raw, _, _ = train(args, tparts, vectors, words, None, epochs, context)
         (DATA / "ner.npz").write_bytes(raw)
