@@ -129,9 +129,9 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"{path} not found: make it with {fix}")
     if args.model is not None and self_trained(args.model) and not args.second_round:
         sys.exit(
-            f"the network of {args.model} learnt from pseudo-labelled news already (the packaged one "
-            "does): the teacher is the plain network, so train it first (train_ner_nn.py --final "
-            "without --extra; MODEL_CARD.md has the recipe), or pass --second-round"
+            f"the network of {args.model} learnt from pseudo-labelled news itself: the teacher is a "
+            "plain network, trained by train_ner_nn.py without --extra (MODEL_CARD.md has the "
+            "recipe); pass --second-round to tag with this one all the same"
         )
     single: NerModel | None = None
     if args.model is not None:  # before the corpus: a wrong model fails at once

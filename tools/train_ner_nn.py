@@ -524,6 +524,18 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {len(data)} pseudo-labelled sentences from {path}", flush=True)
         return [(feat, data)]
 
+    def with_pseudo(rec: dict[str, Any], parts: list[tuple[Featurizer, Sents]]) -> dict[str, Any]:
+        """``rec`` saying how many pseudo-labelled sentences the last training part added (if
+        any): ``tools/ner_pseudo.py`` reads it to refuse a self-trained teacher."""
+        if args.extra is None:
+            return rec
+        note = {
+            "sentences": len(parts[-1][1]),
+            "from": "SaudiNewsNet sentences an ensemble of the CRF and a network tagged confidently "
+            "(tools/ner_pseudo.py; the recipe is in MODEL_CARD.md)",
+        }
+        return {**rec, "data": {**rec["data"], "pseudo_labelled": note}}
+
     words, vectors = load_vectors(args.vectors, args.max_vectors)
     context = None
     if args.context is not None:
@@ -584,9 +596,10 @@ def main(argv: list[str] | None = None) -> None:
             record["dev_scores"] = json.loads(old.read_text(encoding="utf-8")).get("dev_scores")
     else:
         dev_feat = featurizer("dev.profile.tsv.gz")
+        dev_parts = jackknife(tr, "dev.part") + extra("dev.txt")
         raw, epochs, scores = train(
             args,
-            jackknife(tr, "dev.part") + extra("dev.txt"),
+            dev_parts,
             vectors,
             words,
             (dev_feat, dev),
@@ -598,10 +611,10 @@ def main(argv: list[str] | None = None) -> None:
     record["params"]["epochs"] = epochs
     if args.save_dev and not args.skip_dev:
         args.save_dev.write_bytes(raw)
-        dev_record = {**record, "file": args.save_dev.name}
+        dev_record = with_pseudo({**record, "file": args.save_dev.name}, dev_parts)
         args.save_dev.with_suffix(".json").write_text(json.dumps(dev_record, ensure_ascii=False, indent=2))
         if args.attach:
-            attach(args.attach, args.save_dev, args.weight, settings)
+            attach(args.attach, args.save_dev, args.weight, settings, dev_record)
             model = load_ner(model=args.attach).model
             scores = as_record(score_spans(*predict_model(model, dev)))
             print_scores(f"dev, the ensemble with {args.attach.name} (weight {args.weight}):", scores)
@@ -644,11 +657,7 @@ def main(argv: list[str] | None = None) -> None:
                 record["cv_scores" if name == "network" else f"cv_scores_{name}"] = cv
     if args.final:
         tparts = jackknife(sents, "fold") + extra("final.txt")
-        if args.extra is not None:
-            record["data"]["pseudo_labelled"] = {
-                "sentences": len(tparts[-1][1]),
-                "from": "SaudiNewsNet, tagged by the CRF with the plain network, trained without it (tools/ner_pseudo.py)",
-            }
+        record = with_pseudo(record, tparts)
         raw, _, _ = train(args, tparts, vectors, words, None, epochs, context)
         (DATA / "ner.npz").write_bytes(raw)
         print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
