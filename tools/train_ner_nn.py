@@ -597,15 +597,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         dev_feat = featurizer("dev.profile.tsv.gz")
         dev_parts = jackknife(tr, "dev.part") + extra("dev.txt")
-        raw, epochs, scores = train(
-            args,
-            dev_parts,
-            vectors,
-            words,
-            (dev_feat, dev),
-            args.epochs,
-            context,
-        )
+        raw, epochs, scores = train(args, dev_parts, vectors, words, (dev_feat, dev), args.epochs, context)
         print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
         record["dev_scores"] = scores
     record["params"]["epochs"] = epochs
