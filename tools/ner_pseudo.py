@@ -15,7 +15,9 @@ CRF saved with its ``.json`` and an ``ensemble`` entry (``tools/train_ner_nn.py 
 ``--extra``, the recipe's first network) gives ``final.txt``, the dev-block pair ``dev.txt``.
 ``--crf-folds`` (``tools/train_ner.py --keep-folds``) with ``--net-folds``
 (``tools/train_ner_nn.py --keep-folds``) pairs each fold's CRF with its network and writes
-``foldK.txt``.  Deterministic: the sample is seeded and the models are.
+``foldK.txt``.  The recipe runs two rounds: the second round's teachers pair the CRFs with the
+first round's students (``--second-round`` lets ``--model`` take such a pair; ``--weight 0.5``
+for the folds).  Deterministic: the sample is seeded and the models are.
 """
 
 from __future__ import annotations
@@ -78,8 +80,8 @@ def fold_model(crf: Path, net: Path, weight: float, tmp: Path) -> NerModel:
 
 def self_trained(model: Path) -> bool:
     """Whether the network of the ensemble ``model`` (a CRF's ``.crfsuite``; its ``.json`` says)
-    learnt from pseudo-labelled news itself, as the packaged one does.  The recipe's teacher is
-    the plain network: a self-trained one would pass its own errors on a second time."""
+    learnt from pseudo-labelled news itself, as the packaged one does.  The first round's teacher
+    has the plain network; a self-trained one teaches only in the second round, on purpose."""
     try:
         meta = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -129,9 +131,10 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"{path} not found: make it with {fix}")
     if args.model is not None and self_trained(args.model) and not args.second_round:
         sys.exit(
-            f"the network of {args.model} learnt from pseudo-labelled news itself: the teacher is a "
-            "plain network, trained by train_ner_nn.py without --extra (MODEL_CARD.md has the "
-            "recipe); pass --second-round to tag with this one all the same"
+            f"the network of {args.model} learnt from pseudo-labelled news itself: the first round's "
+            "teacher has a plain network, trained by train_ner_nn.py without --extra; pass "
+            "--second-round for the second round, whose teacher is that student (MODEL_CARD.md has "
+            "the recipe)"
         )
     single: NerModel | None = None
     if args.model is not None:  # before the corpus: a wrong model fails at once

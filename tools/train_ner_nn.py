@@ -18,8 +18,9 @@ network's; ``marsad.ner.models.EnsembleModel``); with ``--alone`` it replaces th
 
 ``--extra DIR`` adds pseudo-labelled news (``tools/ner_pseudo.py``: SaudiNewsNet sentences the
 ensemble tags confidently) to the training sentences of each run, self-training the network.
-The packaged network is trained so, with ``--word-drop 0.1 --weight 0.5``, after a plain network
-(no ``--extra``) that tags the news with the CRF: the recipe is in ``marsad/ner/MODEL_CARD.md``.
+The packaged network is trained so, with ``--word-drop 0.1 --weight 0.5``, in two rounds: a plain
+network (no ``--extra``) tags the news with the CRF for a first student, which tags it again for
+the packaged one.  The recipe is in ``marsad/ner/MODEL_CARD.md``.
 
 ``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
 network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
@@ -182,7 +183,7 @@ class Net(nn.Module):
 
 
 # The plain network's weight in the ensemble that tags news for self-training (tools/ner_pseudo.py);
-# the packaged network, trained on that news with --word-drop 0.1, has --weight 0.5 (MODEL_CARD.md).
+# the self-trained networks (two rounds, --word-drop 0.1) have --weight 0.5 (MODEL_CARD.md).
 WEIGHT = 0.4
 
 
