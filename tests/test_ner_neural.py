@@ -426,7 +426,8 @@ def test_pseudo_labels_keep_the_confident_sentences_with_a_name(tmp_path: Path) 
 
 def test_pseudo_labels_come_from_the_plain_network(tmp_path: Path) -> None:
     """``tools/ner_pseudo.py`` tells a teacher whose network learnt from pseudo-labelled news (the
-    packaged network: ``model.json`` records it) from the plain one the recipe needs."""
+    packaged network: ``model.json`` records it) from the plain one of the recipe's first round;
+    the second round asks for such a teacher with ``--second-round``."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))

@@ -527,7 +527,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def with_pseudo(rec: dict[str, Any], parts: list[tuple[Featurizer, Sents]]) -> dict[str, Any]:
         """``rec`` saying how many pseudo-labelled sentences the last training part added (if
-        any): ``tools/ner_pseudo.py`` reads it to refuse a self-trained teacher."""
+        any): ``tools/ner_pseudo.py`` reads it to accept a self-trained teacher only with --second-round."""
         if args.extra is None:
             return rec
         note = {
