@@ -453,3 +453,34 @@ def test_pseudo_labels_come_from_the_plain_network(tmp_path: Path) -> None:
     )
     net = packaged.get("ensemble", {}).get("network", {})
     assert bool(net.get("data", {}).get("pseudo_labelled")) == (net.get("params", {}).get("word_drop", 0) > 0)
+
+
+def test_cv_decodes_the_weighted_mean_of_the_fold_models() -> None:
+    """``tools/ner_cv.py`` scores a weight from the two models' padded marginals: weight 0 is the
+    CRF's best valid path, 1 the networks', and the spans come back per sentence of the document."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from ner_cv import decode
+
+    ix = {lab: k for k, lab in enumerate(LABELS)}
+
+    def marg(rows: list[list[str]], n: int) -> np.ndarray:
+        out = np.full((len(rows), n, len(LABELS)), 0.01, np.float32)
+        for r, labels in enumerate(rows):
+            for j, lab in enumerate(labels):
+                out[r, j, ix[lab]] = 0.9
+        return out
+
+    sents = [
+        (["زار", "لافروف", "جنيف"], ["O", "B-PER", "B-LOC"]),
+        (["قال", "كيري"], ["O", "B-PER"]),
+    ]
+    crf = marg([["O", "S-PER", "S-LOC"], ["O", "O"]], 3)
+    net = marg([["O", "B-PER", "E-PER"], ["O", "S-PER"]], 3)
+    mask = np.array([[True, True, True], [True, True, False]])
+    gold, pred = decode([(crf, mask, net)], sents, 0.0)
+    assert gold == [{(1, 2, "PER"), (2, 3, "LOC")}, {(1, 2, "PER")}]
+    assert pred == [{(1, 2, "PER"), (2, 3, "LOC")}, set()]
+    _, pred = decode([(crf, mask, net)], sents, 1.0)
+    assert pred == [{(1, 3, "PER")}, {(1, 2, "PER")}]

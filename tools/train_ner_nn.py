@@ -441,6 +441,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--crf-folds", type=Path, help="with --folds: also score each fold with this CRF")
     ap.add_argument("--keep-folds", type=Path, help="with --folds: keep each fold's network here (foldK.npz)")
     ap.add_argument(
+        "--only-folds",
+        help="with --folds: train only these folds (such as 0,1): split a run over processes, then "
+        "score the kept folds together with tools/ner_cv.py",
+    )
+    ap.add_argument(
         "--attach", type=Path, help="a CRF saved by train_ner.py --save-dev: pair --save-dev with it"
     )
     ap.add_argument(
@@ -481,9 +486,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(
             "--extra with --profiles: the pseudo-labelled news has no jackknife profile; pass one of them"
         )
+    only = set(range(args.folds))
+    if args.only_folds:
+        try:
+            only = {int(k) for k in args.only_folds.split(",")}
+        except ValueError:
+            sys.exit(f"--only-folds {args.only_folds!r}: give fold numbers separated by commas, such as 0,1")
+        if not args.folds or not only <= set(range(args.folds)) or not args.keep_folds:
+            sys.exit(
+                f"--only-folds {args.only_folds} needs --folds N with folds below N and --keep-folds DIR "
+                "(tools/ner_cv.py scores the kept folds)"
+            )
     if args.extra is not None:  # all of them now, not after hours of training
         names = [] if args.skip_dev else ["dev.txt"]
-        names += [f"fold{k}.txt" for k in range(args.folds)] + (["final.txt"] if args.final else [])
+        names += [f"fold{k}.txt" for k in sorted(only)] + (["final.txt"] if args.final else [])
         missing = [n for n in names if not (args.extra / n).is_file()]
         if missing:
             sys.exit(
@@ -620,6 +636,8 @@ def main(argv: list[str] | None = None) -> None:
         }
         folds = jackknife(sents, "fold")
         for k, (held_feat, held) in enumerate(folds):
+            if k not in only:
+                continue
             tparts = folds[:k] + folds[k + 1 :] + extra(f"fold{k}.txt")
             raw_k, _, _ = train(args, tparts, vectors, words, None, epochs, context)
             if args.keep_folds:
@@ -644,7 +662,9 @@ def main(argv: list[str] | None = None) -> None:
                 line.append(f"{name} {score_spans(g, p)['ALL'].f1:.4f}")
             print(f"  fold {k}: F1 " + ", ".join(line), flush=True)
         for name, (gold, pred) in runs.items():
-            if gold:
+            if gold and args.only_folds:  # not the whole cross-validation: tools/ner_cv.py records it
+                print_scores(f"folds {args.only_folds}, {name} (pooled):", as_record(score_spans(gold, pred)))
+            elif gold:
                 cv = as_record(score_spans(gold, pred))
                 print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", cv)
                 record["cv_scores" if name == "network" else f"cv_scores_{name}"] = cv

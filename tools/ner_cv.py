@@ -1,0 +1,154 @@
+"""Score kept cross-validation fold models of the NER ensemble, pooled over the folds.
+
+    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--record]
+
+Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --folds 5
+--keep-folds DIR``) with the network ``foldK.npz`` (``tools/train_ner_nn.py --folds 5
+--keep-folds DIR``, perhaps run as several processes with ``--only-folds``), loaded as
+``tools/ner_pseudo.py`` loads its teachers, and tags the held-out block of ``train.txt`` the
+fold left out.  Printed: per fold and pooled (CoNLL exact match, per type), the CRF alone, the
+network alone and the ensemble at each weight.  Several ``--net-folds`` folders are averaged
+(their marginals, equal weights) into one network.
+
+``--record`` writes the pooled scores at the packaged weight into ``model.json``'s ensemble entry
+(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``), as a
+``train_ner_nn.py --folds 5 --final`` run in one process does.  The held-out test split is never
+read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2
+from marsad.ner.models import EnsembleModel, decode_marginals
+from marsad.ner.neural import LABELS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> None:
+    import ner_profile  # these need the tools extra (scipy, torch)
+    from ner_pseudo import fold_model
+    from train_ner import as_record, print_scores
+    from train_ner_nn import DATA, WEIGHT, predict_model
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--crf-folds", type=Path, required=True, help="tools/train_ner.py --keep-folds DIR")
+    ap.add_argument(
+        "--net-folds",
+        type=Path,
+        required=True,
+        action="append",
+        help="tools/train_ner_nn.py --keep-folds DIR",
+    )
+    ap.add_argument("--folds", type=int, default=ner_profile.PARTS)
+    ap.add_argument("--weights", default=str(WEIGHT), help="the network's weights to score, such as 0.4,0.5")
+    ap.add_argument(
+        "--record", action="store_true", help="write the scores at the packaged weight into model.json"
+    )
+    args = ap.parse_args(argv)
+    try:
+        weights = [float(w) for w in args.weights.split(",")]
+    except ValueError:
+        sys.exit(f"--weights {args.weights!r}: give numbers between 0 and 1 separated by commas")
+    if any(not 0.0 <= w <= 1.0 for w in weights):
+        sys.exit(f"--weights {args.weights!r}: each weight must be within 0..1")
+    train_path = args.shared / "data" / "anercorp" / "train.txt"
+    if not train_path.exists():
+        sys.exit(f"{train_path} not found: pass --shared pointing at the shared data folder")
+    for k in range(args.folds):
+        for path, fix in [(args.crf_folds / f"fold{k}.crfsuite", "tools/train_ner.py --keep-folds")] + [
+            (d / f"fold{k}.npz", "tools/train_ner_nn.py --keep-folds") for d in args.net_folds
+        ]:
+            if not path.is_file():
+                sys.exit(f"{path} not found: make it with {fix}")
+    packaged = json.loads((DATA / "model.json").read_text(encoding="utf-8"))
+    packaged_weight = float(packaged.get("ensemble", {}).get("weight", WEIGHT))
+    if args.record and packaged_weight not in weights:
+        weights.append(packaged_weight)
+
+    sents = read_conll(train_path)
+    names = ["crf", "network"] + [f"ensemble {w}" for w in weights]
+    runs: dict[str, tuple[list[Any], list[Any]]] = {n: ([], []) for n in names}
+    for k, held in enumerate(ner_profile.parts(sents, args.folds)):
+        with tempfile.TemporaryDirectory() as tmp:
+            models = []
+            for i, d in enumerate(args.net_folds):
+                sub = Path(tmp) / str(i)
+                sub.mkdir()
+                models.append(fold_model(args.crf_folds / f"fold{k}.crfsuite", d / f"fold{k}.npz", 0.5, sub))
+            if not all(isinstance(m, EnsembleModel) for m in models):
+                sys.exit(f"fold {k}: the fold models did not load as an ensemble")
+            parts = marginals(models, held)
+            line = []
+            for name in names:
+                if name == "crf":  # each model alone decodes its own lattice, as the stage would
+                    g, p = predict_model(models[0].crf, held)
+                elif name == "network" and len(models) == 1:
+                    g, p = predict_model(models[0].neural, held)
+                elif name == "network":
+                    g, p = decode(parts, held, 1.0)
+                else:
+                    g, p = decode(parts, held, float(name.split()[1]))
+                runs[name][0].extend(g)
+                runs[name][1].extend(p)
+                line.append(f"{name} {score_spans(g, p)['ALL'].f1:.4f}")
+            print(f"fold {k}: " + ", ".join(line), flush=True)
+    scores = {}
+    for name, (gold, pred) in runs.items():
+        scores[name] = as_record(score_spans(gold, pred))
+        print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", scores[name])
+    print("summary: " + ", ".join(f"{n} {scores[n]['ALL']['f1']:.4f}" for n in names))
+    if args.record:
+        ens_entry = packaged.get("ensemble")
+        if not ens_entry or "network" not in ens_entry:
+            sys.exit(f"{DATA / 'model.json'} has no network in its ensemble: train_ner_nn.py --final first")
+        net = ens_entry["network"]
+        net["cv_scores"] = scores["network"]
+        net["cv_scores_crf"] = scores["crf"]
+        net["cv_scores_ensemble"] = scores[f"ensemble {packaged_weight}"]
+        (DATA / "model.json").write_text(
+            json.dumps(packaged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"{DATA / 'model.json'}: cross-validation scores recorded (weight {packaged_weight})")
+
+
+def marginals(models: list[EnsembleModel], sents: list[tuple[list[str], list[str]]]) -> list[Any]:
+    """Per document of 50 sentences (as ``predict_model`` cuts them): the CRF's marginals, the
+    mask of real tokens and the mean of the networks' marginals, all padded alike."""
+    out = []
+    for a in range(0, len(sents), 50):
+        words = [w for w, _ in sents[a : a + 50]]
+        crf, mask = models[0].weights.marginals(models[0].crf.featurizer, words)
+        net = np.zeros_like(crf)
+        for m in models:
+            for r, (_labels, marg) in enumerate(m.neural.tagger.run(words, labels=False)):
+                net[r, : len(marg)] += marg / len(models)
+        out.append((crf, mask, net))
+    return out
+
+
+def decode(
+    parts: list[Any], sents: list[tuple[list[str], list[str]]], weight: float
+) -> tuple[list[Any], list[Any]]:
+    """Gold and predicted spans of the mean of the marginals (``weight`` for the networks')."""
+    gold, pred = [], []
+    for (crf, mask, net), a in zip(parts, range(0, len(sents), 50), strict=True):
+        paths = decode_marginals((1 - weight) * crf + weight * net, mask)
+        for r, (_words, tags) in enumerate(sents[a : a + 50]):
+            gold.append(tag_spans(tags))
+            pred.append(tag_spans(to_iob2([LABELS[j] for j in paths[r, : len(tags)]])))
+    return gold, pred
+
+
+if __name__ == "__main__":
+    main()
