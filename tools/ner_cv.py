@@ -143,7 +143,8 @@ def decode(
     """Gold and predicted spans of the mean of the marginals (``weight`` for the networks')."""
     gold, pred = [], []
     for (crf, mask, net), a in zip(parts, range(0, len(sents), 50), strict=True):
-        paths = decode_marginals((1 - weight) * crf + weight * net, mask)
+        w = np.float32(weight)  # as EnsembleModel weighs them, to the last bit
+        paths = decode_marginals((1 - w) * crf + w * net, mask)
         for r, (_words, tags) in enumerate(sents[a : a + 50]):
             gold.append(tag_spans(tags))
             pred.append(tag_spans(to_iob2([LABELS[j] for j in paths[r, : len(tags)]])))
