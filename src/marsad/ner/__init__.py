@@ -47,6 +47,10 @@ def _kb_names() -> list[Iterable[tuple[str, str]]]:
         for alias in e.aliases:
             name = strip_titles(alias, titles)
             words = name.split()
+            if len(words) == 1 and name != alias:
+                # a title's one-word complement (الرئيس أسد, الملك المؤسس) names the person only
+                # after the title; alone it is often a common word (أسد "lion", شي "thing")
+                continue
             # a multi-word alias that still starts with an article is a description (المخلوع ...)
             if words and (len(words) == 1 or not match_form(words[0]).startswith("ال")):
                 names.append((name, e.type))

@@ -26,6 +26,7 @@ from typing import Any
 
 import pycrfsuite
 
+from marsad.article import lookup_source
 from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
@@ -360,8 +361,10 @@ class NerStage:
                     )
                 )
         source = doc.header.source
-        if source is not None and source.text.strip():
-            # the agency or paper named in the header is an organisation, whatever the model said
+        info = lookup_source(source.text) if source is not None else None
+        if source is not None and source.text.strip() and (info is None or info.kind != "generic"):
+            # the agency or paper named in the header is an organisation, whatever the model said;
+            # a generic credit (وكالات "agencies") names none
             entities = [x for x in entities if x.end <= source.start or x.start >= source.end]
             entities.append(Entity(id="", start=source.start, end=source.end, text=source.text, type="ORG"))
         entities.sort(key=lambda x: (x.start, x.end))

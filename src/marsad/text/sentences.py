@@ -4,8 +4,8 @@ A sentence ends at a stop (``. ! ? ؟ …``), together with any further stops an
 brackets that follow it (``..."`` belongs to the sentence), and at every line break or paragraph
 boundary, which sentences never cross.  A full stop does not end a sentence after an abbreviation
 (``د.`` ``م.`` ``Dr.`` ``U.S.``, the list in ``data/abbreviations.tsv``), inside an acronym spelt out in
-Arabic letters (``بي.بي.سي``) or between two Latin or number tokens written together (``sabq.org``);
-decimal and thousands separators are inside number tokens already.  A stop glued to the next word
+Arabic letters (``بي.بي.سي``, ``بي. بي. سي``) or between two Latin or number tokens written together
+(``sabq.org``); decimal and thousands separators are inside number tokens already.  A stop glued to the next word
 (``لنا".كما``) still ends the sentence.  A sentence holding no word (a list number ``1.``) joins the
 next one.
 """
@@ -30,6 +30,9 @@ _BREAK_RE = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _CLOSERS = frozenset("»”’›)]}﴿")  # close whatever they follow, even after a space
 _QUOTES = frozenset("\"'")  # close only when a quotation is open on the line
 _WORDS = ("arabic", "latin")
+# names of Latin letters that are also common Arabic words (أن، أو، أي، في ...): a stop after one of
+# them followed by a space ends a sentence as usual
+_COMMON_WORDS = frozenset({"ال", "ام", "ان", "او", "اي", "في"})
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +66,18 @@ def _is_abbreviation(tokens: Sequence[Token], i: int) -> bool:
     if prev.kind == "arabic":
         if len(prev.norm) == 1:  # د. م. أ. — but 2015م. ends a sentence
             return not (i >= 2 and tokens[i - 2].kind == "number" and tokens[i - 2].end == prev.start)
-        return nxt is not None and prev.norm in letters and nxt.norm in letters
+        if prev.norm not in letters:
+            return False
+        if nxt is not None:
+            return nxt.norm in letters
+        # spelt out with spaces (بي. بي. سي), where neither letter's name is also a common word
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        return (
+            after is not None
+            and after.start == stop.end + 1
+            and after.norm in letters
+            and not {prev.norm, after.norm} & _COMMON_WORDS
+        )
     return False
 
 
