@@ -108,6 +108,25 @@ def test_propagate_carries_surnames_but_not_compound_name_parts() -> None:
     assert found[1] == [(0, 1, "PER")]
 
 
+def test_knowledge_base_names_skip_a_titles_one_word_complement() -> None:
+    """``الرئيس أسد`` is an alias of Bashar al-Assad, but ``أسد`` alone is also "lion": a title's
+    one-word complement is not a trusted name; the aliases that are one word or a full name are."""
+    from marsad.ner import _kb_names
+
+    names = {n for source in _kb_names() for n, _ in source}
+    assert "أسد" not in names and "شي" not in names
+    assert {"الأسد", "بشار الأسد", "بشار أسد"} <= names
+
+
+def test_a_generic_header_credit_is_not_an_organisation() -> None:
+    """``(وكالات)`` ("agencies") credits no one; a named agency in the header is an ORG."""
+    generic = analyse("الرياض (وكالات) - قال وزير الخارجية السعودي عادل الجبير إن المملكة ترحب.")
+    assert generic.header.source_name == "وكالات"
+    assert "وكالات" not in {e.text for e in generic.entities}
+    named = analyse("واشنطن (ا ف ب) - قال جون كيري إن بلاده ترحب.")
+    assert ("ا ف ب", "ORG") in {(e.text, e.type) for e in named.entities}
+
+
 def test_strip_titles() -> None:
     titles = read_titles()
     assert strip_titles("الشيخ عبدالله بن زايد", titles) == "عبدالله بن زايد"
