@@ -26,6 +26,7 @@ accusative.  The output is deterministic.  Run ``python tools/build_event_lexico
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections import defaultdict
@@ -37,7 +38,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from marsad.text.normalize import match_form
 
-SHARED = ROOT.parent / "shared" / "data"
+# the shared data folder: MARSAD_SHARED (as for the tests and benchmarks), else ../shared
+SHARED = Path(os.environ.get("MARSAD_SHARED", ROOT.parent / "shared")) / "data"
 CURATED = ROOT / "tools" / "event_sources" / "triggers.tsv"
 STOPLIST = ROOT / "tools" / "event_sources" / "up_stoplist.tsv"
 OUT = ROOT / "src" / "marsad" / "events" / "data" / "triggers.tsv"
