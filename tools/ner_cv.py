@@ -72,9 +72,15 @@ def main(argv: list[str] | None = None) -> None:
             if not path.is_file():
                 sys.exit(f"{path} not found: make it with {fix}")
     packaged = json.loads((DATA / "model.json").read_text(encoding="utf-8"))
-    packaged_weight = float(packaged.get("ensemble", {}).get("weight", WEIGHT))
-    if args.record and packaged_weight not in weights:
-        weights.append(packaged_weight)
+    ens_entry = packaged.get("ensemble") or {}
+    packaged_weight = float(ens_entry.get("weight", WEIGHT))
+    if args.record:  # before the scoring, not after it
+        if "network" not in ens_entry:
+            sys.exit(f"{DATA / 'model.json'} has no network in its ensemble: train_ner_nn.py --final first")
+        if len(args.net_folds) > 1:
+            sys.exit("--record scores one network: pass a single --net-folds (the packaged network's folds)")
+        if packaged_weight not in weights:
+            weights.append(packaged_weight)
 
     sents = read_conll(train_path)
     names = ["crf", "network"] + [f"ensemble {w}" for w in weights]
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> None:
             for i, d in enumerate(args.net_folds):
                 sub = Path(tmp) / str(i)
                 sub.mkdir()
+                # the weight attached here is not used: decode() weighs the marginals itself
                 models.append(fold_model(args.crf_folds / f"fold{k}.crfsuite", d / f"fold{k}.npz", 0.5, sub))
             if not all(isinstance(m, EnsembleModel) for m in models):
                 sys.exit(f"fold {k}: the fold models did not load as an ensemble")
@@ -109,9 +116,6 @@ def main(argv: list[str] | None = None) -> None:
         print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", scores[name])
     print("summary: " + ", ".join(f"{n} {scores[n]['ALL']['f1']:.4f}" for n in names))
     if args.record:
-        ens_entry = packaged.get("ensemble")
-        if not ens_entry or "network" not in ens_entry:
-            sys.exit(f"{DATA / 'model.json'} has no network in its ensemble: train_ner_nn.py --final first")
         net = ens_entry["network"]
         net["cv_scores"] = scores["network"]
         net["cv_scores_crf"] = scores["crf"]

@@ -5,9 +5,9 @@ brackets that follow it (``..."`` belongs to the sentence), and at every line br
 boundary, which sentences never cross.  A full stop does not end a sentence after an abbreviation
 (``د.`` ``م.`` ``Dr.`` ``U.S.``, the list in ``data/abbreviations.tsv``), inside an acronym spelt out in
 Arabic letters (``بي.بي.سي``, ``بي. بي. سي``) or between two Latin or number tokens written together
-(``sabq.org``); decimal and thousands separators are inside number tokens already.  A stop glued to the next word
-(``لنا".كما``) still ends the sentence.  A sentence holding no word (a list number ``1.``) joins the
-next one.
+(``sabq.org``); decimal and thousands separators are inside number tokens already.  A stop glued to
+the next word (``لنا".كما``) still ends the sentence.  A sentence holding no word (a list number
+``1.``) joins the next one.
 """
 
 from __future__ import annotations
