@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import shared_path
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from marsad.document import Document, Token
@@ -84,6 +84,35 @@ def test_gazetteer_longest_match_with_proclitic() -> None:
     norms = [match_form(w) for w in ["قرار", "لمجلس", "الامن", "الدولي", "والولايات", "المتحدة"]]
     assert [(m.start, m.end, set(m.types)) for m in g.match(norms)] == [(1, 4, {"ORG"}), (4, 6, {"LOC"})]
     assert g.lookup(match_form("بمجلس")) == frozenset()
+
+
+_WORDS = ["مجلس", "لمجلس", "الامن", "الدولي", "والولايات", "الولايات", "المتحدة", "وزارة", "للولايات", "في"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=12))
+@example(["للولايات", "المتحدة", "في"])  # the longest name is the second key's
+@example(["قرار", "لمجلس", "الامن", "الدولي", "في"])
+def test_gazetteer_long_matches_by_word_pairs_equal_the_full_match(words: list[str]) -> None:
+    """The features' matcher (each word's name keys looked up with the next word) finds the
+    same names of two or more words as :meth:`Gazetteer.match`, including a word two of whose
+    keys start names (``للولايات``: ``لولايات`` and ``الولايات``)."""
+    g = Gazetteer.from_sources(
+        [
+            ("مجلس الأمن", "ORG"),
+            ("مجلس الأمن الدولي", "ORG"),
+            ("مجلس", "ORG"),
+            ("الولايات المتحدة", "LOC"),
+            ("لولايات المتحدة في", "PER"),  # read after the key الولايات, and longer
+            ("لولايات المتحدة في الامن", "MISC"),
+            ("وزارة المتحدة", "ORG"),
+        ]
+    )
+    norms = [match_form(w) for w in words]
+    keys = [g.first_keys(n) for n in norms]
+    full = g.match_candidates(norms, [tuple(c for c in g.candidates(n) if c[0]) for n in norms])
+    assert g.match_long(norms, keys) == full
+    assert all(m.end - m.start >= 2 for m in full)
 
 
 def test_apply_names_adds_only_where_the_model_found_nothing() -> None:
@@ -382,6 +411,19 @@ def test_packaged_crf_marginals_batched_equal_crfsuite(ner: NerStage) -> None:
     finally:
         weights.cache_size = size
         weights._cache.clear()
+
+
+def test_crf_dump_reads_the_weights_as_crfsuite_does(ner: NerStage) -> None:
+    """The model's labels and weights read from crfsuite's dump in one pass equal those of
+    python-crfsuite's own parser (``Tagger.info()``, three times slower)."""
+    from marsad.ner.models import crf_dump
+
+    tagger = ner.model.crf.tagger if hasattr(ner.model, "crf") else ner.model.tagger
+    ours, theirs = crf_dump(tagger), tagger.info()
+    assert ours.labels == theirs.labels
+    assert ours.transitions == theirs.transitions
+    assert len(ours.state_features) > 10_000
+    assert ours.state_features == theirs.state_features
 
 
 def test_featurizer_reads_its_words_from_a_source() -> None:

@@ -21,6 +21,7 @@ from marsad.ner.neural import (
     _matmul,
     allowed_transitions,
     char_ids,
+    forward_backward,
 )
 
 
@@ -76,6 +77,21 @@ def test_crf_marginals_and_viterbi_match_brute_force(seed: int) -> None:
             for t, k in enumerate(seq):
                 expect[t, k] += np.exp(sc - z)
         np.testing.assert_allclose(marg[r, :length], expect, atol=1e-5)
+
+
+def test_forward_backward_of_stacked_models_equals_each_alone() -> None:
+    """Two CRFs over the same padded sentences, stacked, give each one's own marginals."""
+    rng = np.random.default_rng(7)
+    n = len(LABELS)
+    mask = np.arange(5)[None, :] < np.array([5, 2, 4])[:, None]
+    emit = rng.normal(size=(2, 3, 5, n)).astype(np.float32) * 2
+    trans = np.exp(rng.normal(size=(2, n, n))).astype(np.float32)
+    start = np.exp(rng.normal(size=(2, n))).astype(np.float32)
+    end = np.exp(rng.normal(size=(2, n))).astype(np.float32)
+    both = forward_backward(emit, mask, trans, start[:, None], end[:, None])
+    for k in range(2):
+        alone = forward_backward(emit[k], mask, trans[k], start[k], end[k])
+        np.testing.assert_allclose(both[k][mask], alone[mask], atol=1e-6)
 
 
 def test_viterbi_paths_are_valid_iobes() -> None:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from marsad.ner.gazetteer import Candidates, Gazetteer, data_text
+from marsad.ner.gazetteer import Gazetteer, data_text
 from marsad.text.normalize import match_form
 from marsad.text.tokenize import segment
 
@@ -155,7 +155,7 @@ class WordInfo(NamedTuple):
     norm: str
     stem: str
     key: str  # matching form without the proclitics و ف ب ك ل (ال kept): how names are compared
-    gaz: Candidates  # gazetteer names of two or more words that this word may start
+    gaz: tuple[str, ...]  # the forms of the word that start gazetteer names of two or more words
     cluster: str  # a middle-granularity cluster id (or "-"), for cluster bigrams
 
 
@@ -337,7 +337,7 @@ class Featurizer:
             if shape in (".", "،", ",", "(", ")", '"', "-", ":"):
                 m1.append("-1punct=" + shape)
                 p1.append("+1punct=" + shape)
-        gcands = tuple(c for c in self.gazetteer.candidates(norm) if c[0]) if st.gazetteer else ()
+        gcands = self.gazetteer.first_keys(norm) if st.gazetteer else ()
         mid = (cl[-2] if len(cl) > 1 else cl[0]) if cl else "-"
         return WordInfo(own, m2, m1, p1, p2, norm, stem, key, gcands, mid)
 
@@ -371,7 +371,7 @@ class Featurizer:
         if self.settings.bigrams and n > 1:
             self._add_pairs(out, "bg", [i.stem for i in infos])
         if self.settings.gazetteer and any(i.gaz for i in infos):
-            for m in self.gazetteer.match_candidates([i.norm for i in infos], [i.gaz for i in infos]):
+            for m in self.gazetteer.match_long([i.norm for i in infos], [i.gaz for i in infos]):
                 if m.end - m.start < 2:
                     continue
                 for t in sorted(m.types):

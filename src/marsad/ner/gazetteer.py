@@ -96,6 +96,9 @@ class Gazetteer:
     single: dict[str, frozenset[str]]  # one-word names
     first: dict[str, frozenset[str]]  # first words of multi-word names (given names, "مجلس")
     size: int
+    # (first word, second word) -> the names of two or more words they start, longest first: a
+    # common first word (``وزارة``, ``مجلس``) starts hundreds of names, the next word a few
+    pairs: dict[tuple[str, str], Candidates] = field(default_factory=dict, repr=False, compare=False)
     # candidates() of the words met so far: every sentence of every document asks again
     _memo: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
     memo_size = 200_000
@@ -120,7 +123,18 @@ class Gazetteer:
             else:
                 first.setdefault(words[0], set()).update(types)
         index = {k: tuple(sorted(v, key=lambda rt: -len(rt[0]))) for k, v in grouped.items()}
-        return cls(index, single, {k: frozenset(v) for k, v in first.items()}, len(phrases))
+        pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+        for k, cands in index.items():
+            for rest, ft in cands:
+                if rest:
+                    pairs.setdefault((k, rest[0]), []).append((rest, ft))
+        return cls(
+            index,
+            single,
+            {k: frozenset(v) for k, v in first.items()},
+            len(phrases),
+            {k: tuple(v) for k, v in pairs.items()},
+        )
 
     @classmethod
     def packaged(
@@ -150,6 +164,43 @@ class Gazetteer:
             if len(self._memo) < self.memo_size:
                 self._memo[norm] = got
         return got
+
+    def first_keys(self, norm: str) -> tuple[str, ...]:
+        """The :func:`name_key` forms of ``norm`` that start names of two or more words."""
+        first = self.first
+        return tuple(k for k in name_key(norm) if k in first)
+
+    def match_long(self, norms: Sequence[str], keys: Sequence[tuple[str, ...]]) -> list[GazetteerMatch]:
+        """The matches of two or more words of :meth:`match`, given each word's
+        :meth:`first_keys` (computed once per word, so that a sentence costs a few lookups)."""
+        out: list[GazetteerMatch] = []
+        pairs = self.pairs
+        n = len(norms)
+        i = 0
+        while i < n - 1:
+            ks = keys[i]
+            if not ks:
+                i += 1
+                continue
+            after = norms[i + 1]
+            if len(ks) == 1:
+                cands = pairs.get((ks[0], after), ())
+            else:  # as candidates(): in key order, then longest first
+                cands = tuple(
+                    sorted((c for k in ks for c in pairs.get((k, after), ())), key=lambda rt: -len(rt[0]))
+                )
+            best: GazetteerMatch | None = None
+            for rest, types in cands:
+                m = len(rest)
+                if i + 1 + m <= n and (m == 1 or tuple(norms[i + 2 : i + 1 + m]) == rest[1:]):
+                    best = GazetteerMatch(i, i + 1 + m, types)
+                    break
+            if best is None:
+                i += 1
+            else:
+                out.append(best)
+                i = best.end
+        return out
 
     def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
         """Longest non-overlapping matches, left to right, over a sentence's word forms."""

@@ -184,25 +184,31 @@ def forward_backward(
 ) -> np.ndarray:
     """Marginals of a linear-chain CRF over a padded batch (as :func:`viterbi`), by scaled
     forward-backward; padding positions pass the state through unchanged.  The transition,
-    start and end scores come exponentiated."""
-    b, t_max, n = emit.shape
+    start and end scores come exponentiated.
+
+    Several CRFs over the same sentences run in one pass when ``emit`` is stacked
+    (models, sentences, tokens, labels) and ``exp_trans`` (models, labels, labels),
+    ``exp_start`` and ``exp_end`` (models, 1, labels).
+    """
+    t_max = emit.shape[-2]
     # floored so that no reachable label underflows to zero in float32
-    e = np.exp(np.maximum(emit - emit.max(axis=2, keepdims=True), -60.0))
-    alpha = np.empty((b, t_max, n), np.float32)
-    a = exp_start * e[:, 0]
-    alpha[:, 0] = a / a.sum(axis=1, keepdims=True)
+    e = np.exp(np.maximum(emit - emit.max(axis=-1, keepdims=True), -60.0))
+    alpha = np.empty(emit.shape, np.float32)
+    a = exp_start * e[..., 0, :]
+    alpha[..., 0, :] = a / a.sum(axis=-1, keepdims=True)
     for t in range(1, t_max):
-        a = (alpha[:, t - 1] @ exp_trans) * e[:, t]
-        a = np.where(mask[:, t, None], a / a.sum(axis=1, keepdims=True), alpha[:, t - 1])
-        alpha[:, t] = a
-    beta = np.empty((b, t_max, n), np.float32)
-    beta[:, -1] = exp_end / exp_end.sum()
+        a = (alpha[..., t - 1, :] @ exp_trans) * e[..., t, :]
+        a = np.where(mask[:, t, None], a / a.sum(axis=-1, keepdims=True), alpha[..., t - 1, :])
+        alpha[..., t, :] = a
+    beta = np.empty(emit.shape, np.float32)
+    beta[..., -1, :] = exp_end / exp_end.sum(axis=-1, keepdims=True)
+    trans_t = np.swapaxes(exp_trans, -1, -2)
     for t in range(t_max - 2, -1, -1):
-        bt = (beta[:, t + 1] * e[:, t + 1]) @ exp_trans.T
-        bt = np.where(mask[:, t + 1, None], bt / bt.sum(axis=1, keepdims=True), beta[:, t + 1])
-        beta[:, t] = bt
+        bt = (beta[..., t + 1, :] * e[..., t + 1, :]) @ trans_t
+        bt = np.where(mask[:, t + 1, None], bt / bt.sum(axis=-1, keepdims=True), beta[..., t + 1, :])
+        beta[..., t, :] = bt
     p: np.ndarray = alpha * beta
-    p /= p.sum(axis=2, keepdims=True)
+    p /= p.sum(axis=-1, keepdims=True)
     return p
 
 
@@ -254,7 +260,7 @@ class NeuralInputs:
         infos = [feat.word(w) for w in words]
         if not any(i.gaz for i in infos):
             return out
-        for m in feat.gazetteer.match_candidates([i.norm for i in infos], [i.gaz for i in infos]):
+        for m in feat.gazetteer.match_long([i.norm for i in infos], [i.gaz for i in infos]):
             if m.end - m.start < 2:
                 continue
             for t in m.types:
@@ -431,54 +437,76 @@ class NeuralTagger:
         idx = [i for i, s in enumerate(sentences) if len(s)]
         if not idx:
             return out
-        doc_gates = self._doc_gates(sentences)
+        emit, mask = self.emissions([sentences[i] for i in idx])
+        paths = self._viterbi(emit, mask) if labels else None
+        marg = self._marginals(emit, mask)
+        lens = mask.sum(axis=1)
+        for r, i in enumerate(idx):
+            n = int(lens[r])
+            out[i] = ([LABELS[k] for k in paths[r, :n]] if paths is not None else [], marg[r, :n])
+        return out
+
+    @property
+    def crf(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The output CRF's exponentiated transition, start and end scores."""
+        return self._exp_trans, self._exp_start, self._exp_end
+
+    def emissions(self, sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """The label scores (sentences, tokens, labels) of non-empty ``sentences``, padded, and the
+        mask of real tokens."""
+        cached = self._doc_gates(sentences)
+        # the document's words' input gates as one table (last row: zeros, for padding)
+        vocab = {x: k for k, x in enumerate(dict.fromkeys(x for ws in sentences for x in ws))}
+        doc_gates = np.zeros((len(vocab) + 1, 8 * self.hidden), np.float32)
+        doc_gates[:-1] = np.stack([cached[x] for x in vocab])
+        ids = [[vocab[x] for x in ws] for ws in sentences]
+        idx = list(range(len(sentences)))
         context: list[np.ndarray] | None = None
         if self.w.context is not None:
             # what the neighbours say, straight into both directions' input gates
-            ctx = self.w.context([[self.inputs.row(x) for x in sentences[i]] for i in idx])
+            ctx = self.w.context([[self.inputs.row(x) for x in ws] for ws in sentences])
             flat = _matmul(np.concatenate(ctx), self._w_ctx)
             context = np.split(flat, np.cumsum([len(c) for c in ctx])[:-1])
-        lens = np.array([len(sentences[i]) for i in idx])
-        emit = np.zeros((len(idx), int(lens.max()), len(LABELS)), np.float32)
+        lens = np.array([len(ws) for ws in sentences])
+        emit = np.zeros((len(sentences), int(lens.max()), len(LABELS)), np.float32)
         # the LSTM runs over batches of sentences of similar length (little padding, and few
         # enough rows for one BLAS thread); the CRF over all sentences at once
-        order = sorted(range(len(idx)), key=lambda r: lens[r])
+        order = sorted(range(len(sentences)), key=lambda r: lens[r])
         batch: list[int] = []
         total = 0
         for r in order:
             n = int(lens[r])
             if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 2 * (total + n)):
-                self._lstm(sentences, idx, batch, doc_gates, context, emit)
+                self._lstm(sentences, idx, batch, (doc_gates, ids), context, emit)
                 batch, total = [], 0
             batch.append(r)
             total += n
-        self._lstm(sentences, idx, batch, doc_gates, context, emit)
-        mask = np.arange(emit.shape[1])[None, :] < lens[:, None]
-        paths = self._viterbi(emit, mask) if labels else None
-        marg = self._marginals(emit, mask)
-        for r, i in enumerate(idx):
-            n = int(lens[r])
-            out[i] = ([LABELS[k] for k in paths[r, :n]] if paths is not None else [], marg[r, :n])
-        return out
+        self._lstm(sentences, idx, batch, (doc_gates, ids), context, emit)
+        return emit, np.arange(emit.shape[1])[None, :] < lens[:, None]
 
     def _lstm(
         self,
         sentences: Sequence[Sequence[str]],
         idx: list[int],
         batch: list[int],
-        doc_gates: dict[str, np.ndarray],
+        doc_gates: tuple[np.ndarray, list[list[int]]],
         context: list[np.ndarray] | None,
         emit: np.ndarray,
     ) -> None:
         """Label scores of the sentences ``idx[r]`` for ``r`` in ``batch``, into ``emit[r]``;
-        ``context[r]``: the context model's share of sentence ``idx[r]``'s input gates."""
+        ``doc_gates``: the input gates of the document's words (a table whose last row is zeros)
+        and each sentence's rows in it; ``context[r]``: the context model's share of sentence
+        ``idx[r]``'s input gates."""
         w = self.w
-        lens = np.array([len(sentences[idx[r]]) for r in batch])
+        table, ids = doc_gates
+        lens = np.array([len(ids[r]) for r in batch])
         b, t_max, h = len(batch), int(lens.max()), self.hidden
-        gates = np.zeros((b, t_max, 8 * h), np.float32)
+        rows_of = np.full((b, t_max), len(table) - 1, np.int64)
+        for k, r in enumerate(batch):
+            rows_of[k, : lens[k]] = ids[r]
+        gates = table[rows_of]  # (b, t, 8h)
         for k, r in enumerate(batch):
             ws = sentences[idx[r]]
-            gates[k, : len(ws)] = np.stack([doc_gates[x] for x in ws])
             if context is not None:
                 gates[k, : len(ws)] += context[r]
             for j, ks in enumerate(self.inputs.gazetteer(ws)):

@@ -31,7 +31,7 @@ from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, data_text, read_gazetteer_file
-from marsad.ner.models import CrfModel, CrfWeights, EnsembleModel, NerModel, NeuralModel
+from marsad.ner.models import CrfModel, CrfWeights, EnsembleModel, NerModel, NeuralModel, crf_dump
 from marsad.ner.neural import NeuralTagger
 from marsad.text.normalize import match_form
 
@@ -122,7 +122,8 @@ def propagate(
                     votes.setdefault(last, Counter())["PER"] += 1
     if not votes:
         return found
-    known = Gazetteer.from_sources((k, c.most_common(1)[0][0]) for k, c in votes.items())
+    # the majority type (the first counted of equals, as Counter.most_common gives)
+    known = Gazetteer.from_sources((k, max(c, key=c.__getitem__)) for k, c in votes.items())
     out = []
     for i, (norms, spans) in enumerate(zip(segments, found)):
         new = list(spans)
@@ -255,7 +256,7 @@ class NerStage:
                 f"cannot read the NER model {model}: rebuild it with tools/train_ner.py --final"
             ) from exc
         # Only attributes with weights are worth emitting: tagging cost grows with each one.
-        info = tagger.info()
+        info = crf_dump(tagger)
         known = frozenset(attr for attr, _label in info.state_features)
         featurizer = Featurizer(clusters, gazetteer, settings, known, profile=profile)
         crf = CrfModel(tagger, featurizer)
