@@ -115,6 +115,21 @@ def test_gazetteer_long_matches_by_word_pairs_equal_the_full_match(words: list[s
     assert all(m.end - m.start >= 2 for m in full)
 
 
+@pytest.mark.parametrize(
+    "word", ["ب", "وب", "اب", "واب", "لاب", "مصر", "بمصر", "وبمصر", "للولايات", "ولولايات", "ابمصر"]
+)
+def test_gazetteer_candidates_skip_no_word_that_starts_a_name(word: str) -> None:
+    """Words whose ending no first word has are passed over without a lookup; every form that
+    :func:`name_key` gives still finds its names (one- and two-letter names too)."""
+    g = Gazetteer.from_sources(
+        [("ب", "MISC"), ("اب ما", "PER"), ("مصر", "LOC"), ("مصر الجديدة", "LOC"), ("الولايات المتحدة", "LOC")]
+    )
+    norm = match_form(word)
+    expect = sorted((c for k in name_key(norm) for c in g.index.get(k, ())), key=lambda rt: -len(rt[0]))
+    assert list(g.candidates(norm)) == expect
+    assert [m[:2] for m in g.match([norm])] == ([(0, 1)] if any(not r for r, _ in expect) else [])
+
+
 def test_apply_names_adds_only_where_the_model_found_nothing() -> None:
     names = Gazetteer.from_sources([("الحرس الثوري", "ORG"), ("فيلق القدس", "ORG"), ("الأسد", "PER")])
     norms = [match_form(w) for w in ["قائد", "فيلق", "القدس", "في", "الحرس", "الثوري", "والأسد"]]

@@ -99,19 +99,27 @@ class Gazetteer:
     # (first word, second word) -> the names of two or more words they start, longest first: a
     # common first word (``وزارة``, ``مجلس``) starts hundreds of names, the next word a few
     pairs: dict[tuple[str, str], Candidates] = field(default_factory=dict, repr=False, compare=False)
+    # the last two letters of every first word: every name_key() form of a word ends as the word
+    # does, so a word that ends otherwise starts no name (most words, for a document's names)
+    ends: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
     # candidates() of the words met so far: every sentence of every document asks again
     _memo: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
     memo_size = 200_000
 
     @classmethod
     def from_sources(cls, *sources: Iterable[tuple[str, str]]) -> Gazetteer:
+        return cls.from_forms(
+            (tuple(match_form(w) for w in name.split()), typ) for source in sources for name, typ in source
+        )
+
+    @classmethod
+    def from_forms(cls, names: Iterable[tuple[tuple[str, ...], str]]) -> Gazetteer:
+        """:meth:`from_sources` with each name already split into words in matching form."""
         phrases: dict[tuple[str, ...], set[str]] = {}
-        for source in sources:
-            for name, typ in source:
-                words = tuple(match_form(w) for w in name.split())
-                if not words or len(words) > _MAX_WORDS:
-                    continue
-                phrases.setdefault(words, set()).add(typ)
+        for words, typ in names:
+            if not words or len(words) > _MAX_WORDS:
+                continue
+            phrases.setdefault(words, set()).add(typ)
         grouped: dict[str, list[tuple[tuple[str, ...], frozenset[str]]]] = {}
         single: dict[str, frozenset[str]] = {}
         first: dict[str, set[str]] = {}
@@ -134,6 +142,7 @@ class Gazetteer:
             {k: frozenset(v) for k, v in first.items()},
             len(phrases),
             {k: tuple(v) for k, v in pairs.items()},
+            frozenset(k[-2:] for k in index),
         )
 
     @classmethod
@@ -155,6 +164,8 @@ class Gazetteer:
         """Names that a word with matching form ``norm`` (proclitics allowed) may start."""
         got = self._memo.get(norm)
         if got is None:
+            if norm[-2:] not in self.ends:
+                return ()
             found: list[tuple[tuple[str, ...], frozenset[str]]] = []
             for key in name_key(norm):
                 found.extend(self.index.get(key, ()))
@@ -204,7 +215,14 @@ class Gazetteer:
 
     def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
         """Longest non-overlapping matches, left to right, over a sentence's word forms."""
-        return self.match_candidates(norms, [self.candidates(n) for n in norms])
+        memo, ends = self._memo, self.ends
+        cands: list[Candidates] = []
+        for n in norms:  # asked of every word of every sentence: the memo and the ends first
+            c = memo.get(n)
+            if c is None:
+                c = self.candidates(n) if n[-2:] in ends else ()
+            cands.append(c)
+        return self.match_candidates(norms, cands)
 
     @staticmethod
     def match_candidates(norms: Sequence[str], cands: Sequence[Candidates]) -> list[GazetteerMatch]:

@@ -123,7 +123,7 @@ def propagate(
     if not votes:
         return found
     # the majority type (the first counted of equals, as Counter.most_common gives)
-    known = Gazetteer.from_sources((k, max(c, key=c.__getitem__)) for k, c in votes.items())
+    known = Gazetteer.from_forms((tuple(k.split()), max(c, key=c.__getitem__)) for k, c in votes.items())
     out = []
     for i, (norms, spans) in enumerate(zip(segments, found)):
         new = list(spans)
