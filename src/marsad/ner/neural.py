@@ -224,6 +224,8 @@ class NeuralInputs:
         self.features = {f: i for i, f in enumerate(features)}
         self.words = {w: i for i, w in enumerate(words)}
         self._cache: dict[str, tuple[list[int], int]] = {}
+        known = featurizer.known
+        self._exact = known is not None and known <= self.features.keys()
 
     def word(self, word: str) -> tuple[list[int], int]:
         got = self._cache.get(word)
@@ -231,7 +233,8 @@ class NeuralInputs:
             info = self.featurizer.word(word)
             row, extra = self._row(info)
             feats = self.features
-            ids = [feats[f] for f in info.own if f in feats]
+            # the featurizer keeps only our features when they are its ``known`` ones
+            ids = [feats[f] for f in info.own] if self._exact else [feats[f] for f in info.own if f in feats]
             if extra in feats:
                 ids.append(feats[extra])
             got = (ids, row)
@@ -516,20 +519,23 @@ class NeuralTagger:
         # the backward direction reads each sentence reversed, left-aligned
         rev = np.where(mask, lens[:, None] - 1 - np.arange(t_max)[None, :], 0)
         rows = np.arange(b)[:, None]
-        # both directions step together: (2, b, ...) arrays, one stacked product per step
-        gates_in = np.stack([gates[:, :, : 4 * h], gates[rows, rev, 4 * h :]])  # (2, b, t, 4h)
+        # both directions step together: (2, b, ...) arrays, one stacked product per step; time
+        # first, so that each step reads and writes contiguous memory
+        gates_in = np.empty((t_max, 2, b, 4 * h), np.float32)
+        gates_in[:, 0] = gates[:, :, : 4 * h].transpose(1, 0, 2)
+        gates_in[:, 1] = gates[rows, rev, 4 * h :].transpose(1, 0, 2)
         hd = np.zeros((2, b, h), np.float32)
         cd = np.zeros((2, b, h), np.float32)
-        hs = np.empty((2, b, t_max, h), np.float32)
+        hs = np.empty((t_max, 2, b, h), np.float32)
         w_hh = self._w_hh
         for t in range(t_max):
-            g = gates_in[:, :, t] + np.matmul(hd, w_hh)
+            g = gates_in[t] + np.matmul(hd, w_hh)
             sg = _sigmoid(g[:, :, : 3 * h])
             cd = sg[:, :, h : 2 * h] * cd + sg[:, :, :h] * np.tanh(g[:, :, 3 * h :])
             hd = sg[:, :, 2 * h :] * np.tanh(cd)
-            hs[:, :, t] = hd
-        e = _matmul(hs[0].reshape(b * t_max, h), self._w_out[0])
-        e += _matmul(hs[1][rows, rev].reshape(b * t_max, h), self._w_out[1])
+            hs[t] = hd
+        e = _matmul(hs[:, 0].transpose(1, 0, 2).reshape(b * t_max, h), self._w_out[0])
+        e += _matmul(hs[:, 1].transpose(1, 0, 2)[rows, rev].reshape(b * t_max, h), self._w_out[1])
         emit[batch, :t_max] = e.reshape(b, t_max, -1) + w.b_out
 
     def _viterbi(self, emit: np.ndarray, mask: np.ndarray) -> np.ndarray:
