@@ -239,15 +239,23 @@ class Featurizer:
         return info
 
     def _filter(self, info: WordInfo) -> WordInfo:
+        # run once per new word and model: spelt out, as generators and _replace cost here
         known = self.known
+        own, m2, m1, p1, p2, *rest = info
         if self._source is not None and not self.context:
-            own = list(filter(known.__contains__, info.own)) if known is not None else info.own
-            return info._replace(own=own, m2=[], m1=[], p1=[], p2=[])
+            own = list(filter(known.__contains__, own)) if known is not None else own
+            return WordInfo(own, [], [], [], [], *rest)
         if known is None:
             return info
         keep = known.__contains__
-        own, m2, m1, p1, p2 = (list(filter(keep, fs)) if fs else fs for fs in info[:5])
-        return info._replace(own=own, m2=m2, m1=m1, p1=p1, p2=p2)
+        return WordInfo(
+            list(filter(keep, own)),
+            list(filter(keep, m2)) if m2 else m2,
+            list(filter(keep, m1)) if m1 else m1,
+            list(filter(keep, p1)) if p1 else p1,
+            list(filter(keep, p2)) if p2 else p2,
+            *rest,
+        )
 
     def _word(self, word: str) -> WordInfo:
         st = self.settings
