@@ -98,13 +98,22 @@ class Gazetteer:
     size: int
     # (first word, second word) -> the names of two or more words they start, longest first: a
     # common first word (``وزارة``, ``مجلس``) starts hundreds of names, the next word a few
-    pairs: dict[tuple[str, str], Candidates] = field(default_factory=dict, repr=False, compare=False)
+    pairs: dict[tuple[str, str], Candidates] = field(init=False, repr=False, compare=False)
     # the last two letters of every first word: every name_key() form of a word ends as the word
     # does, so a word that ends otherwise starts no name (most words, for a document's names)
-    ends: frozenset[str] = field(default_factory=frozenset, repr=False, compare=False)
+    ends: frozenset[str] = field(init=False, repr=False, compare=False)
     # candidates() of the words met so far: every sentence of every document asks again
     _memo: dict[str, Candidates] = field(default_factory=dict, repr=False, compare=False)
     memo_size = 200_000
+
+    def __post_init__(self) -> None:
+        pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], frozenset[str]]]] = {}
+        for k, cands in self.index.items():
+            for rest, ft in cands:
+                if rest:
+                    pairs.setdefault((k, rest[0]), []).append((rest, ft))
+        object.__setattr__(self, "pairs", {k: tuple(v) for k, v in pairs.items()})
+        object.__setattr__(self, "ends", frozenset(k[-2:] for k in self.index))
 
     @classmethod
     def from_sources(cls, *sources: Iterable[tuple[str, str]]) -> Gazetteer:
@@ -131,19 +140,7 @@ class Gazetteer:
             else:
                 first.setdefault(words[0], set()).update(types)
         index = {k: tuple(sorted(v, key=lambda rt: -len(rt[0]))) for k, v in grouped.items()}
-        pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], frozenset[str]]]] = {}
-        for k, cands in index.items():
-            for rest, ft in cands:
-                if rest:
-                    pairs.setdefault((k, rest[0]), []).append((rest, ft))
-        return cls(
-            index,
-            single,
-            {k: frozenset(v) for k, v in first.items()},
-            len(phrases),
-            {k: tuple(v) for k, v in pairs.items()},
-            frozenset(k[-2:] for k in index),
-        )
+        return cls(index, single, {k: frozenset(v) for k, v in first.items()}, len(phrases))
 
     @classmethod
     def packaged(
