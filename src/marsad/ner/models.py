@@ -145,8 +145,8 @@ def crf_dump(tagger: pycrfsuite.Tagger) -> CrfDump:
     """The labels and weights of the model ``tagger`` has open.
 
     The same as ``tagger.info()``, whose parser matches a regular expression per line of
-    crfsuite's text dump (1.6 s of a 2.5 s model load on a slow core); this one matches each
-    section of the dump in one pass (a tenth of the time).
+    crfsuite's text dump (0.6–1.6 s of the model load on a slow core); this one matches each
+    section of the dump in one pass (0.25 s).
     """
     fd, name = tempfile.mkstemp(suffix=".txt")
     os.close(fd)
