@@ -181,44 +181,26 @@ class Gazetteer:
     def match_long(self, norms: Sequence[str], keys: Sequence[tuple[str, ...]]) -> list[GazetteerMatch]:
         """The matches of two or more words of :meth:`match`, given each word's
         :meth:`first_keys` (computed once per word, so that a sentence costs a few lookups)."""
-        out: list[GazetteerMatch] = []
         pairs = self.pairs
-        n = len(norms)
-        i = 0
-        while i < n - 1:
-            ks = keys[i]
-            if not ks:
-                i += 1
-                continue
-            after = norms[i + 1]
-            if len(ks) == 1:
-                cands = pairs.get((ks[0], after), ())
+        cands: list[Candidates] = []
+        for i, ks in enumerate(keys):
+            after = norms[i + 1] if ks and i + 1 < len(norms) else None
+            if after is None:
+                cands.append(())
+            elif len(ks) == 1:
+                cands.append(pairs.get((ks[0], after), ()))
             else:  # as candidates(): in key order, then longest first
-                cands = tuple(
-                    sorted((c for k in ks for c in pairs.get((k, after), ())), key=lambda rt: -len(rt[0]))
-                )
-            best: GazetteerMatch | None = None
-            for rest, types in cands:
-                m = len(rest)
-                if i + 1 + m <= n and (m == 1 or tuple(norms[i + 2 : i + 1 + m]) == rest[1:]):
-                    best = GazetteerMatch(i, i + 1 + m, types)
-                    break
-            if best is None:
-                i += 1
-            else:
-                out.append(best)
-                i = best.end
-        return out
+                found = (c for k in ks for c in pairs.get((k, after), ()))
+                cands.append(tuple(sorted(found, key=lambda rt: -len(rt[0]))))
+        return self.match_candidates(norms, cands)
 
     def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
         """Longest non-overlapping matches, left to right, over a sentence's word forms."""
-        memo, ends = self._memo, self.ends
+        memo = self._memo
         cands: list[Candidates] = []
-        for n in norms:  # asked of every word of every sentence: the memo and the ends first
+        for n in norms:  # asked of every word of every sentence: the memo first
             c = memo.get(n)
-            if c is None:
-                c = self.candidates(n) if n[-2:] in ends else ()
-            cands.append(c)
+            cands.append(self.candidates(n) if c is None else c)
         return self.match_candidates(norms, cands)
 
     @staticmethod

@@ -329,8 +329,14 @@ class EnsembleModel:
         self.weights = crf_weights or CrfWeights(crf_dump(crf.tagger))
         self._marg: list[np.ndarray] = []
         self._ids: list[list[int]] = []
-        # the network and both CRFs' exponentiated scores, stacked for one forward-backward pass
-        self._stacked: tuple[NeuralTagger, np.ndarray, np.ndarray, np.ndarray] | None = None
+        # both CRFs' exponentiated transition, start and end scores, stacked for one
+        # forward-backward pass (the CRF's first)
+        trans, start, end = neural.tagger.crf
+        self._stacked = (
+            np.stack([self.weights.exp_trans, trans]),
+            np.stack([_ONES, start])[:, None],
+            np.stack([_ONES, end])[:, None],
+        )
 
     def run(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         n = len(LABELS)
@@ -341,19 +347,10 @@ class EnsembleModel:
         if not idx:
             return out
         todo = [sentences[i] for i in idx]
-        net = self.neural.tagger
-        net_emit, mask = net.emissions(todo)
+        net_emit, mask = self.neural.tagger.emissions(todo)
         crf_emit, _mask = self.weights.emissions(self.crf.featurizer, todo)
         # both models' marginals in one forward-backward pass
-        if self._stacked is None or self._stacked[0] is not net:
-            trans, start, end = net.crf
-            self._stacked = (
-                net,
-                np.stack([self.weights.exp_trans, trans]),
-                np.stack([_ONES, start])[:, None],
-                np.stack([_ONES, end])[:, None],
-            )
-        both = forward_backward(np.stack([crf_emit, net_emit]), mask, *self._stacked[1:])
+        both = forward_backward(np.stack([crf_emit, net_emit]), mask, *self._stacked)
         mean = (1 - self.weight) * both[0] + self.weight * both[1]
         paths = decode_marginals(mean, mask)
         for r, i in enumerate(idx):

@@ -463,7 +463,6 @@ class NeuralTagger:
         doc_gates = np.zeros((len(vocab) + 1, 8 * self.hidden), np.float32)
         doc_gates[:-1] = np.stack([cached[x] for x in vocab])
         ids = [[vocab[x] for x in ws] for ws in sentences]
-        idx = list(range(len(sentences)))
         context: list[np.ndarray] | None = None
         if self.w.context is not None:
             # what the neighbours say, straight into both directions' input gates
@@ -480,26 +479,25 @@ class NeuralTagger:
         for r in order:
             n = int(lens[r])
             if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 2 * (total + n)):
-                self._lstm(sentences, idx, batch, (doc_gates, ids), context, emit)
+                self._lstm(sentences, batch, (doc_gates, ids), context, emit)
                 batch, total = [], 0
             batch.append(r)
             total += n
-        self._lstm(sentences, idx, batch, (doc_gates, ids), context, emit)
+        self._lstm(sentences, batch, (doc_gates, ids), context, emit)
         return emit, np.arange(emit.shape[1])[None, :] < lens[:, None]
 
     def _lstm(
         self,
         sentences: Sequence[Sequence[str]],
-        idx: list[int],
         batch: list[int],
         doc_gates: tuple[np.ndarray, list[list[int]]],
         context: list[np.ndarray] | None,
         emit: np.ndarray,
     ) -> None:
-        """Label scores of the sentences ``idx[r]`` for ``r`` in ``batch``, into ``emit[r]``;
+        """Label scores of the sentences ``sentences[r]`` for ``r`` in ``batch``, into ``emit[r]``;
         ``doc_gates``: the input gates of the document's words (a table whose last row is zeros)
         and each sentence's rows in it; ``context[r]``: the context model's share of sentence
-        ``idx[r]``'s input gates."""
+        ``r``'s input gates."""
         w = self.w
         table, ids = doc_gates
         lens = np.array([len(ids[r]) for r in batch])
@@ -509,7 +507,7 @@ class NeuralTagger:
             rows_of[k, : lens[k]] = ids[r]
         gates = table[rows_of]  # (b, t, 8h)
         for k, r in enumerate(batch):
-            ws = sentences[idx[r]]
+            ws = sentences[r]
             if context is not None:
                 gates[k, : len(ws)] += context[r]
             for j, ks in enumerate(self.inputs.gazetteer(ws)):
