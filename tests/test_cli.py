@@ -13,6 +13,7 @@ import pytest
 
 from marsad.cli import main
 
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "saudinewsnet-sample.jsonl"
 SEED_TEXT = "واشنطن - المغرب اليوم\nطلب وزير الخارجية الاميركي جون كيري الجمعة من نظيره الروسي سيرغي لافروف ممارسة ضغوط على دمشق.\n"
 
 
@@ -123,6 +124,21 @@ def test_jsonl_batch_bad_lines_do_not_stop_it(tmp_path: Path, capsys: pytest.Cap
     assert "error" not in recs[5]
     for r in (recs[0], recs[5]):
         assert_offsets(r)
+
+
+def test_jsonl_batches_keep_the_input_order() -> None:
+    from marsad.cli.analyze import analyze_jsonl
+
+    rows = [json.loads(x) for x in SAMPLE.read_text(encoding="utf-8").splitlines()[:7]]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    lines[2:2] = ["{not json", json.dumps({"id": "x", "text": 1})]
+    lines.append(json.dumps({"id": "y", "published": "bad"}))
+    one = list(analyze_jsonl(lines, batch=1))
+    three = list(analyze_jsonl(lines, batch=3))
+    assert three == one
+    ids = [r["id"] for r in rows]
+    assert [r.get("id") for r in one] == [*ids[:2], None, "x", *ids[2:], "y"]
+    assert sum("error" in r for r in one) == 3 and all(r.get("entities") for r in one if "error" not in r)
 
 
 def test_jsonl_missing_file(capsys: pytest.CaptureFixture[str]) -> None:

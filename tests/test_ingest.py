@@ -251,6 +251,31 @@ def test_analysis_records_are_stored_for_arabic_only(tmp_path: Path, seed_text: 
         assert store.stats().entities == len(ar.record["entities"])
 
 
+def test_an_article_the_pipeline_fails_on_is_recorded_and_the_batch_goes_on(
+    seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import marsad.pipeline
+    from marsad.document import Document
+    from marsad.ingest.runner import prepare
+
+    @marsad.pipeline.stage("fails", requires=("entities",))
+    def fails(doc: Document) -> Document:
+        if "BOOM" in doc.text:
+            raise ValueError("no analysis for this one")
+        return doc
+
+    pipe = marsad.pipeline.Pipeline([*marsad.pipeline.default_pipeline().stages, fails])
+    monkeypatch.setattr(marsad.pipeline, "default_pipeline", lambda: pipe)
+    texts = [seed_text, seed_text.replace("لافروف", "لافروف BOOM", 1), "The talks went on.", seed_text[:300]]
+    got = prepare([Item(text=t, origin=f"t{i}") for i, t in enumerate(texts)])
+    assert [p.language for p in got] == ["ar", "ar", "en", "ar"]
+    assert got[1].record is None and got[1].error == "ValueError: no analysis for this one"
+    assert got[2].record is None and got[2].error is None
+    for k in (0, 3):
+        assert got[k].error is None and got[k].record is not None
+        assert got[k].record == prepare([Item(text=texts[k], origin="alone")])[0].record
+
+
 def _corpus(path: Path) -> Path:
     """300 articles: the samples, each also rewritten twice (so dedup has work to do)."""
     rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from marsad.document import Document, Token
 from marsad.ner import NerStage, load_ner
 from marsad.ner.conll import parse_conll, score_spans, tag_spans
 from marsad.ner.gazetteer import Gazetteer, name_key
+from marsad.ner.models import BUCKET
 from marsad.ner.stage import (
     apply_names,
     decode,
@@ -24,6 +26,8 @@ from marsad.ner.stage import (
     strip_titles,
 )
 from marsad.text.normalize import match_form
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -207,6 +211,26 @@ def test_stage_contract(ner: NerStage) -> None:
     assert ner.name == "ner" and "entities" in ner.provides
     assert set(ner.requires) <= {"tokens", "sentences"}
     assert load_ner() is ner
+
+
+def test_documents_tagged_together_get_what_each_gets_alone(ner: NerStage) -> None:
+    # 60 articles have more sentences than one bucket: the run sorts them into buckets by length
+    from marsad.pipeline import default_pipeline
+
+    sample = ROOT / "samples" / "saudinewsnet-sample.jsonl"
+    rows = [json.loads(x) for x in sample.read_text(encoding="utf-8").splitlines()]
+    pre = default_pipeline().stages[:2]
+    docs = []
+    for r in rows[:60]:
+        doc = Document(text=r["text"], id=r["id"])
+        for s in pre:
+            doc = s(doc)
+        docs.append(doc)
+    assert sum(len(d.sentences) for d in docs) > 2 * BUCKET
+    together = ner.many(docs)
+    alone = [ner(d) for d in docs]
+    assert [d.entities for d in together] == [d.entities for d in alone]  # confidences included
+    assert sum(len(d.entities) for d in alone) > 500
 
 
 @pytest.mark.parametrize(

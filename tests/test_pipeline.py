@@ -70,3 +70,43 @@ def test_default_pipeline_is_built_once() -> None:
 def test_analyze_rejects_non_text() -> None:
     with pytest.raises(TypeError):
         marsad.analyze(b"bytes")  # type: ignore[arg-type]
+
+
+def _failing_pipeline() -> Pipeline:
+    """Upper-cases text; fails on a text with BOOM, and its batch method on any batch holding one."""
+
+    @stage("upper", requires=("text",), provides=("title",))
+    def upper(doc: Document) -> Document:
+        if "BOOM" in doc.text:
+            raise ValueError("boom")
+        return doc.replace(title=doc.text.upper())
+
+    class Batched:
+        name, requires, provides = "batched", ("title",), ("source_hint",)
+        calls = 0
+
+        def __call__(self, doc: Document) -> Document:
+            if "bad" in doc.text:
+                raise RuntimeError("bad")
+            return doc.replace(source_hint=f"{doc.title}!")
+
+        def many(self, docs: list[Document]) -> list[Document]:
+            Batched.calls += 1
+            return [self(d) for d in docs]
+
+    return Pipeline([upper, Batched()])
+
+
+def test_run_many_gives_each_document_what_it_gets_alone() -> None:
+    pipe = _failing_pipeline()
+    docs = [Document(text=t) for t in ("one", "a BOOM", "two", "bad three", "four")]
+    got = pipe.run_many(docs)
+    assert [d.source_hint for d in got if isinstance(d, Document)] == ["ONE!", "TWO!", "FOUR!"]
+    assert isinstance(got[1], ValueError) and isinstance(got[3], RuntimeError)
+    for d, g in zip(docs, got, strict=True):
+        if isinstance(g, Document):
+            assert g == pipe(d)
+        else:
+            with pytest.raises(type(g)):
+                pipe(d)
+    assert pipe.run_many([]) == []

@@ -308,6 +308,32 @@ class CrfWeights:
         return forward_backward(emit, mask, self.exp_trans, _ONES, _ONES), mask
 
 
+# A run over more sentences than this (several documents) is cut into buckets of similar length.
+BUCKET = 48
+
+
+def _buckets(lens: Sequence[int]) -> list[list[int]]:
+    """The indices of the non-empty sentences of lengths ``lens``, in the groups a run tags
+    together.  Up to ``BUCKET`` sentences (one document, mostly): one group, in order.  More (a
+    batch of documents): groups of at least ``BUCKET`` sentences of similar length, as the
+    forward-backward pass steps over the longest sentence of its group."""
+    idx = [i for i, n in enumerate(lens) if n]
+    if len(idx) <= BUCKET:
+        return [idx] if idx else []
+    groups: list[list[int]] = []
+    group: list[int] = []
+    total = 0
+    for i in sorted(idx, key=lens.__getitem__):
+        n = lens[i]
+        if len(group) >= BUCKET and (len(group) + 1) * n > 2 * (total + n):  # padding over half
+            groups.append(group)
+            group, total = [], 0
+        group.append(i)
+        total += n
+    groups.append(group)
+    return groups
+
+
 class EnsembleModel:
     """The CRF and the BiLSTM-CRF together: per token, the weighted mean of their marginals
     (``weight`` for the network's), decoded by :func:`decode_marginals`.
@@ -343,21 +369,19 @@ class EnsembleModel:
         self._marg = [np.zeros((0, n), np.float32)] * len(sentences)
         self._ids = [[] for _ in sentences]
         out: list[list[str]] = [[] for _ in sentences]
-        idx = [i for i, ws in enumerate(sentences) if len(ws)]
-        if not idx:
-            return out
-        todo = [sentences[i] for i in idx]
-        net_emit, mask = self.neural.tagger.emissions(todo)
-        crf_emit, _mask = self.weights.emissions(self.crf.featurizer, todo)
-        # both models' marginals in one forward-backward pass
-        both = forward_backward(np.stack([crf_emit, net_emit]), mask, *self._stacked)
-        mean = (1 - self.weight) * both[0] + self.weight * both[1]
-        paths = decode_marginals(mean, mask)
-        for r, i in enumerate(idx):
-            k = len(sentences[i])
-            self._marg[i] = mean[r, :k]
-            self._ids[i] = paths[r, :k].tolist()
-            out[i] = [LABELS[j] for j in self._ids[i]]
+        for idx in _buckets([len(ws) for ws in sentences]):
+            todo = [sentences[i] for i in idx]
+            net_emit, mask = self.neural.tagger.emissions(todo)
+            crf_emit, _mask = self.weights.emissions(self.crf.featurizer, todo)
+            # both models' marginals in one forward-backward pass
+            both = forward_backward(np.stack([crf_emit, net_emit]), mask, *self._stacked)
+            mean = (1 - self.weight) * both[0] + self.weight * both[1]
+            paths = decode_marginals(mean, mask)
+            for r, i in enumerate(idx):
+                k = len(sentences[i])
+                self._marg[i] = mean[r, :k]
+                self._ids[i] = paths[r, :k].tolist()
+                out[i] = [LABELS[j] for j in self._ids[i]]
         return out
 
     def label_prob(self, i: int, j: int) -> float:

@@ -299,16 +299,37 @@ class NerStage:
         Also returns the model's confidence in each span it tagged itself, keyed by
         ``(sentence, start, end)``: the mean marginal probability of its tokens' labels.
         """
-        segs = [list(ws) for ws in sentences]
+        return self.spans_many([sentences], names=names, document=document)[0]
+
+    def spans_many(
+        self, documents: Iterable[Iterable[Sequence[str]]], *, names: bool = True, document: bool = True
+    ) -> list[tuple[list[list[Span]], dict[tuple[int, int, int], float]]]:
+        """:meth:`spans` of several documents: the model tags all their sentences in one run
+        (faster than one run per document: its steps cover more sentences at once), and the passes
+        after tagging read each document alone, so each result is the one :meth:`spans` gives."""
+        docs = [[list(ws) for ws in sentences] for sentences in documents]
+        labels = self._model.run([ws for segs in docs for ws in segs])
+        out = []
+        base = 0
+        for segs in docs:
+            out.append(self._document_spans(segs, labels[base : base + len(segs)], base, names, document))
+            base += len(segs)
+        return out
+
+    def _document_spans(
+        self, segs: list[list[str]], labels: list[list[str]], base: int, names: bool, document: bool
+    ) -> tuple[list[list[Span]], dict[tuple[int, int, int], float]]:
+        """One document's spans from the labels of its sentences, which the model's last run
+        holds from index ``base`` on."""
         model = self._model
         found: list[list[Span]] = []
         conf: dict[tuple[int, int, int], float] = {}
-        for i, labels in enumerate(model.run(segs)):
+        for i, labs in enumerate(labels):
             # ANERcorp has about a hundred Latin-script tokens: the model cannot read Latin text,
             # so its spans there are dropped and Latin names come from the trusted names alone
-            spans = [sp for sp in decode(to_iob2(labels)) if not _latin(segs[i][sp[0] : sp[1]])]
+            spans = [sp for sp in decode(to_iob2(labs)) if not _latin(segs[i][sp[0] : sp[1]])]
             for s, e, _t in spans:
-                conf[(i, s, e)] = sum(model.label_prob(i, j) for j in range(s, e)) / (e - s)
+                conf[(i, s, e)] = sum(model.label_prob(base + i, j) for j in range(s, e)) / (e - s)
             found.append(spans)
         infos = [[self.featurizer.word(w) for w in ws] for ws in segs]
         norms = [[i.norm for i in seg] for seg in infos]
@@ -319,7 +340,7 @@ class NerStage:
             got = verdicts.get(key)
             if got is None:
                 # a Latin-script name: the model knows no Latin text
-                got = _latin(segs[i][s:e]) or model.entity_prob(i, s, e) >= MIN_ENTITY_PROB
+                got = _latin(segs[i][s:e]) or model.entity_prob(base + i, s, e) >= MIN_ENTITY_PROB
                 verdicts[key] = got
             return got
 
@@ -334,9 +355,24 @@ class NerStage:
         return found, conf
 
     def __call__(self, doc: Document) -> Document:
+        return self.many([doc])[0]
+
+    def many(self, docs: Sequence[Document]) -> list[Document]:
+        """``[self(doc) for doc in docs]``, faster: the model tags the documents' sentences
+        together (:meth:`spans_many`)."""
+        ranges = [_segments(doc) for doc in docs]
+        texts = [[[t.text for t in doc.tokens[a:b]] for a, b in rs] for doc, rs in zip(docs, ranges)]
+        results = self.spans_many(texts)
+        return [self._entities(doc, rs, *got) for doc, rs, got in zip(docs, ranges, results)]
+
+    def _entities(
+        self,
+        doc: Document,
+        ranges: list[tuple[int, int]],
+        found: list[list[Span]],
+        conf: dict[tuple[int, int, int], float],
+    ) -> Document:
         toks = doc.tokens
-        ranges = _segments(doc)
-        found, conf = self.spans([[t.text for t in toks[a:b]] for a, b in ranges])
         entities: list[Entity] = []
         for k, ((a, _b), spans) in enumerate(zip(ranges, found)):
             for s0, e0, typ in spans:
