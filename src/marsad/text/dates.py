@@ -194,10 +194,23 @@ def _era(group: str) -> str:
 
 
 # A word or phrase of the lexicon, with its proclitics, after a separator.  Starting with the
-# separator class lets the regex engine skip to candidate positions in C.
-_WORD = rf"(?P<lex>{_trie_pattern(_FORMS)}){_END}"
-_LEX_AT_START = re.compile(_WORD)
-_LEX_AFTER_SEP = re.compile(f"[{_SEP}]{_WORD}")
+# separator class lets the regex engine skip to candidate positions in C.  The pattern is long
+# (tens of thousands of characters) and Python compiles it slowly, so it is compiled once, and
+# a word that must start at a given position is matched by the same pattern (``_lex_at``).
+_LEX_AFTER_SEP = re.compile(rf"[{_SEP}](?P<lex>{_trie_pattern(_FORMS)}){_END}")
+_IS_SEP = re.compile(f"[{_SEP}]")
+
+# A lexicon hit: where its word starts and ends (proclitics included) and the text matched.
+_Lex = tuple[int, int, str]
+
+
+def _lex_at(text: str, pos: int, hi: int) -> _Lex | None:
+    """The lexicon word or phrase starting exactly at ``pos`` and ending by ``hi``, if any."""
+    if pos > 0 and _IS_SEP.match(text, pos - 1):
+        m = _LEX_AFTER_SEP.match(text, pos - 1, hi)  # the separator before it is in the text
+        return (m.start("lex"), m.end("lex"), m.group("lex")) if m is not None else None
+    m = _LEX_AFTER_SEP.match(" " + text[pos:hi])  # one put before it
+    return (m.start("lex") - 1 + pos, m.end("lex") - 1 + pos, m.group("lex")) if m is not None else None
 # Numbers that may be dates: d/m/y, y/m/d, a four-digit year (with its era, if written).
 # The leading digit group keeps the first op a character class, for the same fast skip.
 _NUMBER = re.compile(
@@ -391,10 +404,11 @@ def _neighbour_in(text: str, s: int, e: int, lo: int, hi: int, before: str, afte
     )
 
 
-def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.date | None) -> _Piece | None:
+def _lexicon_piece(text: str, lex: _Lex, lo: int, hi: int, published: dt.date | None) -> _Piece | None:
     """A piece for a lexicon hit, extended to its day, paired name, year and modifier."""
-    entry, proclitics = _FORMS[_key(m.group("lex"))]
-    s, e = m.span("lex")
+    s, e, found = lex
+    entry, proclitics = _FORMS[_key(found)]
+    lex_start = s
     if proclitics:
         s = _core_start(text, s, proclitics)
     if isinstance(entry, _Relative):
@@ -412,18 +426,18 @@ def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.
     # a month: a day before it, a paired name, a year or a modifier after it
     day: int | None = None
     start = s
-    d = _DAY_BEFORE.search(text, max(lo, s - 24), m.start("lex"))
+    d = _DAY_BEFORE.search(text, max(lo, s - 24), lex_start)
     if d is not None:
         day, start = _int(d.group(1)), d.start(1)
     end = e
     paired = False
     g = _PAIR_GLUE.match(text, end, hi)
     if g is not None:
-        p = _LEX_AT_START.match(text, g.end(), hi)
+        p = _lex_at(text, g.end(), hi)
         if p is not None:
-            other, pre = _FORMS[_key(p.group("lex"))]
+            other, pre = _FORMS[_key(p[2])]
             if isinstance(other, _Month) and other.hijri == entry.hijri and not pre:
-                end, paired = p.end(), True
+                end, paired = p[1], True
                 c = _CLOSE.match(text, end, hi)
                 if c is not None and "(" in text[e : g.end()]:
                     end = c.end()
@@ -433,15 +447,15 @@ def _lexicon_piece(text: str, m: re.Match[str], lo: int, hi: int, published: dt.
         year, end = _int(y.group(1)), y.end()
     elif not entry.hijri and published is not None:  # يونيو من العام الماضي
         of = _OF.match(text, end, hi)
-        r = _LEX_AT_START.match(text, of.end() if of else end, hi)
-        rel = _FORMS[_key(r.group("lex"))][0] if r is not None else None
+        r = _lex_at(text, of.end() if of else end, hi)
+        rel = _FORMS[_key(r[2])][0] if r is not None else None
         if r is not None and isinstance(rel, _Relative) and rel.unit == "year":
-            year, end = published.year + rel.amount, r.end()
+            year, end = published.year + rel.amount, r[1]
     modifier = ""
     if year is None:
         modifier, end = _modifier(text, end, hi)
     bare = entry.needs_context and day is None and year is None and not paired and not modifier
-    if bare and _word_before(text, m.start("lex"), lo) not in _WORDS["month_cue"]:
+    if bare and _word_before(text, lex_start, lo) not in _WORDS["month_cue"]:
         return None  # مارس the verb, رمضان the name
     value = _month_date(day, entry.month, year, entry.hijri, modifier, published)
     kind = "hijri" if entry.hijri else "absolute"
@@ -473,23 +487,23 @@ def _number_piece(text: str, m: re.Match[str], lo: int) -> _Piece | None:
 
 
 def _pieces(text: str, lo: int, hi: int, published: dt.date | None) -> list[_Piece]:
-    words = list(_LEX_AFTER_SEP.finditer(text, lo, hi))
+    words = [(m.start("lex"), m.end("lex"), m.group("lex")) for m in _LEX_AFTER_SEP.finditer(text, lo, hi)]
     if lo == 0 or text[lo - 1] in _SEP_SET:
-        first = _LEX_AT_START.match(text, lo, hi)
+        first = _lex_at(text, lo, hi)
         if first is not None:
             words.insert(0, first)
-    found = [(m.start("lex"), 0, m) for m in words]
+    found: list[tuple[int, int, _Lex | re.Match[str]]] = [(w[0], 0, w) for w in words]
     found += [(m.start(), 1, m) for m in _NUMBER.finditer(text, lo, hi)]
     found.sort(key=lambda f: f[0])
     pieces: list[_Piece] = []
     last_end = lo
-    for pos, is_number, m in found:
+    for pos, is_number, hit in found:
         if pos < last_end:
             continue
-        if is_number:
-            piece = _number_piece(text, m, lo)
+        if isinstance(hit, tuple):
+            piece = _lexicon_piece(text, hit, lo, hi, published)
         else:
-            piece = _lexicon_piece(text, m, lo, hi, published)
+            piece = _number_piece(text, hit, lo)
         if piece is None or (pieces and piece.start < pieces[-1].end):
             continue
         pieces.append(piece)
