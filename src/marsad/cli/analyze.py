@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -52,6 +53,11 @@ def _run(args: argparse.Namespace) -> int:
                 lines = open(args.file, "rb")  # noqa: SIM115 - closed at exit of the process
             except OSError as exc:
                 raise CliError(f"{args.file}: cannot be read ({exc.strerror})") from None
+        from ..ingest.runner import settle_gc
+
+        with contextlib.suppress(Exception):  # a pipeline that cannot load says so on every record
+            default_pipeline()
+            settle_gc()  # this process analyses articles and nothing else
         for rec in analyze_jsonl(
             lines, published=published, source=args.source, encoding=args.encoding, tokens=args.tokens
         ):
