@@ -145,13 +145,16 @@ class FeatureSettings:
 
 
 class WordInfo(NamedTuple):
-    """Cached per word type: own features, features seen from offsets -2, -1, +1, +2, and keys."""
+    """Cached per word type: own features, features seen from offsets -2, -1, +1, +2, and keys.
 
-    own: list[str]
-    m2: list[str]
-    m1: list[str]
-    p1: list[str]
-    p2: list[str]
+    All tuples of strings, so that the garbage collector stops tracking the cached ones (lists
+    would keep a million objects of a long run in every full collection)."""
+
+    own: tuple[str, ...]
+    m2: tuple[str, ...]
+    m1: tuple[str, ...]
+    p1: tuple[str, ...]
+    p2: tuple[str, ...]
     norm: str
     stem: str
     key: str  # matching form without the proclitics و ف ب ك ل (ال kept): how names are compared
@@ -243,17 +246,17 @@ class Featurizer:
         known = self.known
         own, m2, m1, p1, p2, *rest = info
         if self._source is not None and not self.context:
-            own = list(filter(known.__contains__, own)) if known is not None else own
-            return WordInfo(own, [], [], [], [], *rest)
+            own = tuple(filter(known.__contains__, own)) if known is not None else own
+            return WordInfo(own, (), (), (), (), *rest)
         if known is None:
             return info
         keep = known.__contains__
         return WordInfo(
-            list(filter(keep, own)),
-            list(filter(keep, m2)) if m2 else m2,
-            list(filter(keep, m1)) if m1 else m1,
-            list(filter(keep, p1)) if p1 else p1,
-            list(filter(keep, p2)) if p2 else p2,
+            tuple(filter(keep, own)),
+            tuple(filter(keep, m2)) if m2 else m2,
+            tuple(filter(keep, m1)) if m1 else m1,
+            tuple(filter(keep, p1)) if p1 else p1,
+            tuple(filter(keep, p2)) if p2 else p2,
             *rest,
         )
 
@@ -347,7 +350,7 @@ class Featurizer:
                 p1.append("+1punct=" + shape)
         gcands = self.gazetteer.first_keys(norm) if st.gazetteer else ()
         mid = (cl[-2] if len(cl) > 1 else cl[0]) if cl else "-"
-        return WordInfo(own, m2, m1, p1, p2, norm, stem, key, gcands, mid)
+        return WordInfo(tuple(own), tuple(m2), tuple(m1), tuple(p1), tuple(p2), norm, stem, key, gcands, mid)
 
     def sentence(self, words: Sequence[str]) -> list[list[str]]:
         infos = [self.word(w) for w in words]
@@ -360,9 +363,9 @@ class Featurizer:
         if self.settings.window >= 2:
             m2 = [_BOS2, _BOS2, *(i.m2 for i in infos[:-2])][:n]
             p2 = [*(i.p2 for i in infos[2:]), _EOS2, _EOS2][-n:] if n >= 2 else [_EOS2]
-            out = [i.own + a + b + c + d for i, a, b, c, d in zip(infos, m1, p1, m2, p2)]
+            out = [[*i.own, *a, *b, *c, *d] for i, a, b, c, d in zip(infos, m1, p1, m2, p2)]
         else:
-            out = [i.own + a + b for i, a, b in zip(infos, m1, p1)]
+            out = [[*i.own, *a, *b] for i, a, b in zip(infos, m1, p1)]
         self._extras(infos, out)
         return out
 
@@ -420,7 +423,7 @@ def can_read_from(view: Featurizer, source: Featurizer) -> bool:
     return same and (not view.context or a == b)
 
 
-_BOS1 = ["BOS"]
-_EOS1 = ["EOS"]
-_BOS2 = ["-2BOS"]
-_EOS2 = ["+2EOS"]
+_BOS1 = ("BOS",)
+_EOS1 = ("EOS",)
+_BOS2 = ("-2BOS",)
+_EOS2 = ("+2EOS",)
