@@ -22,6 +22,7 @@ from marsad.ner.neural import (
     allowed_transitions,
     char_ids,
     forward_backward,
+    length_groups,
 )
 
 
@@ -500,3 +501,14 @@ def test_cv_decodes_the_weighted_mean_of_the_fold_models() -> None:
     assert pred == [{(1, 2, "PER"), (2, 3, "LOC")}, set()]
     _, pred = decode([(crf, mask, net)], sents, 1.0)
     assert pred == [{(1, 3, "PER")}, {(1, 2, "PER")}]
+
+
+def test_length_groups_cut_sorted_sentences_where_padding_would_pass_half() -> None:
+    lens = [5, 1, 9, 2, 2, 40, 3, 8]
+    groups = length_groups(lens, range(len(lens)))
+    assert sorted(i for g in groups for i in g) == list(range(len(lens)))
+    assert [[lens[i] for i in g] for g in groups] == [[1, 2, 2, 3, 5], [8, 9], [40]]
+    assert [len(g) for g in length_groups(lens, range(len(lens)), most=3)] == [3, 3, 2]
+    # no group closes before it has ``least`` members
+    assert [len(g) for g in length_groups(lens, [0, 1, 2, 5], least=3)] == [3, 1]
+    assert length_groups(lens, []) == []

@@ -20,7 +20,14 @@ import numpy as np
 import pycrfsuite
 
 from marsad.ner.features import Featurizer
-from marsad.ner.neural import LABELS, NeuralTagger, allowed_transitions, forward_backward, viterbi
+from marsad.ner.neural import (
+    LABELS,
+    NeuralTagger,
+    allowed_transitions,
+    forward_backward,
+    length_groups,
+    viterbi,
+)
 
 __all__ = [
     "CrfDump",
@@ -320,18 +327,7 @@ def _buckets(lens: Sequence[int]) -> list[list[int]]:
     idx = [i for i, n in enumerate(lens) if n]
     if len(idx) <= BUCKET:
         return [idx] if idx else []
-    groups: list[list[int]] = []
-    group: list[int] = []
-    total = 0
-    for i in sorted(idx, key=lens.__getitem__):
-        n = lens[i]
-        if len(group) >= BUCKET and (len(group) + 1) * n > 2 * (total + n):  # padding over half
-            groups.append(group)
-            group, total = [], 0
-        group.append(i)
-        total += n
-    groups.append(group)
-    return groups
+    return length_groups(lens, idx, least=BUCKET)
 
 
 class EnsembleModel:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "char_ids",
     "char_text",
     "dequantise",
+    "length_groups",
     "quantise",
 ]
 
@@ -295,6 +296,27 @@ class _Weights:
     context: ContextModel | None  # what the neighbours say (None: a model trained without it)
 
 
+def length_groups(
+    lens: Sequence[int], idx: Iterable[int], *, least: int = 1, most: int = 0
+) -> list[list[int]]:
+    """``idx`` sorted by ``lens`` and cut into groups of similar length, to be padded to their
+    longest: a group closes at ``most`` members (0: no limit), or, once it has ``least``, when the
+    next one would make it more than half padding."""
+    groups: list[list[int]] = []
+    group: list[int] = []
+    total = 0
+    for i in sorted(idx, key=lens.__getitem__):
+        n = int(lens[i])
+        if len(group) == most > 0 or (len(group) >= least and (len(group) + 1) * n > 2 * (total + n)):
+            groups.append(group)
+            group, total = [], 0
+        group.append(i)
+        total += n
+    if group:
+        groups.append(group)
+    return groups
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (np.tanh(0.5 * x) + 1.0)
 
@@ -473,17 +495,8 @@ class NeuralTagger:
         emit = np.zeros((len(sentences), int(lens.max()), len(LABELS)), np.float32)
         # the LSTM runs over batches of sentences of similar length (little padding, and few
         # enough rows for one BLAS thread); the CRF over all sentences at once
-        order = sorted(range(len(sentences)), key=lambda r: lens[r])
-        batch: list[int] = []
-        total = 0
-        for r in order:
-            n = int(lens[r])
-            if batch and (len(batch) == self.max_batch or (len(batch) + 1) * n > 2 * (total + n)):
-                self._lstm(sentences, batch, (doc_gates, ids), context, emit)
-                batch, total = [], 0
-            batch.append(r)
-            total += n
-        self._lstm(sentences, batch, (doc_gates, ids), context, emit)
+        for batch in length_groups(lens, range(len(sentences)), most=self.max_batch):
+            self._lstm(sentences, batch, (doc_gates, ids), context, emit)
         return emit, np.arange(emit.shape[1])[None, :] < lens[:, None]
 
     def _lstm(

@@ -204,8 +204,15 @@ _IS_SEP = re.compile(f"[{_SEP}]")
 _Lex = tuple[int, int, str]
 
 
+# The characters a lexicon form can start with, in any spelling the pattern accepts.
+_FIRST = frozenset(k[0] for k in _FORMS)
+_STARTS = _FIRST | {ch for ch in map(chr, range(0x0620, 0x0700)) if match_form(ch) in _FIRST}
+
+
 def _lex_at(text: str, pos: int, hi: int) -> _Lex | None:
     """The lexicon word or phrase starting exactly at ``pos`` and ending by ``hi``, if any."""
+    if pos >= hi or text[pos] not in _STARTS:
+        return None  # most calls: no copy of the text below for them
     if pos > 0 and _IS_SEP.match(text, pos - 1):
         m = _LEX_AFTER_SEP.match(text, pos - 1, hi)  # the separator before it is in the text
         return (m.start("lex"), m.end("lex"), m.group("lex")) if m is not None else None
