@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from marsad.text import dates
 from marsad.text.dates import FUTURE_DAYS, DateMention, find_dates, parse_date_arg, resolve_date
 
 TUE = dt.date(2015, 8, 11)  # a Tuesday
@@ -264,3 +267,63 @@ def test_never_crashes_and_offsets_are_exact(text: str, published: dt.date | Non
         last = m.end
         assert m.kind in ("absolute", "hijri", "relative", "weekday")
         assert m.precision in ("day", "week", "month", "year")
+
+
+# The lexicon pattern reads a folded copy of the text (``_fold``): each letter of a class
+# replaced by the class's letter, marks by placeholders.  It must find exactly what the same
+# pattern written with a class per letter finds in the text itself.
+_WORD_MARKS = ["\u064e", "\u0651", "\u0652\u0670", "\u0640", "\u0670", "\ue000", "\ue001", "\ue003"]
+
+
+def _class_pattern() -> re.Pattern[str]:
+    return re.compile(rf"[{dates._SEP}](?P<lex>{dates._trie_pattern(dates._FORMS)}){dates._END}")
+
+
+def _noisy_texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    forms = sorted(dates._FORMS)
+    glue = [" ", "، ", "ـ", " و", "\n", " (", ") ", "-"]
+    letters = "اأإآىيةهؤئ"
+    out = []
+    for _ in range(n):
+        words = [rng.choice(forms) for _ in range(rng.randint(1, 4))]
+        # spelling variants the classes accept (أ for ا, ى for ي ...) and marks inside words
+        chars = list(rng.choice(glue).join(words))
+        for _ in range(rng.randint(0, 5)):
+            i = rng.randrange(len(chars) + 1)
+            chars.insert(i, rng.choice(_WORD_MARKS + list(letters)))
+        for _ in range(rng.randint(0, 3)):
+            i = rng.randrange(len(chars))
+            if chars[i] in letters:
+                chars[i] = rng.choice(letters)
+        out.append("".join(chars))
+    return out
+
+
+def test_folded_lexicon_pattern_finds_what_the_class_pattern_finds() -> None:
+    classes = _class_pattern()
+    texts = _noisy_texts(3000, seed=3)
+    found = 0
+    for text in texts:
+        want = [m.span("lex") for m in classes.finditer(text)]
+        got = [m.span("lex") for m in dates._LEX_AFTER_SEP.finditer(dates._fold(text))]
+        assert got == want, text
+        found += len(want)
+        for pos in range(0, len(text), 3):  # a word that must start at a given place
+            m = classes.match(" " + text[pos:])
+            want_at = (m.start("lex") - 1 + pos, m.end("lex") - 1 + pos) if m else None
+            got_at = dates._lex_at(text, pos, len(text))
+            assert (got_at[:2] if got_at else None) == want_at, (text, pos)
+    assert found > 1500  # the texts are made of lexicon forms: most are found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["الجُمُعَة الماضية", "يوم الجمعـــة", "يوم الجمعة 😀 أمس", "الجمعة \ud800 يونيو", "", "\ue000الجمعة"],
+)
+def test_fold_keeps_offsets(text: str) -> None:
+    folded = dates._fold(text)
+    assert len(folded) == len(text)
+    assert dates._fold(text) is folded  # remembered for the next call on the same text
+    for m in find_dates(text, TUE):
+        assert text[m.start : m.end] == m.text
