@@ -119,6 +119,40 @@ def test_gazetteer_long_matches_by_word_pairs_equal_the_full_match(words: list[s
     assert all(m.end - m.start >= 2 for m in full)
 
 
+def _reference_match(g: Gazetteer, norms: list[str]) -> list[tuple[int, int, frozenset[str]]]:
+    """Longest names first at each word, left to right, a match's words taken: every position
+    tried, each name compared whole."""
+    out, i = [], 0
+    while i < len(norms):
+        for rest, types in g.candidates(norms[i]):
+            if tuple(norms[i + 1 : i + 1 + len(rest)]) == rest:
+                out.append((i, i + 1 + len(rest), types))
+                i += len(rest)
+                break
+        i += 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, "الامن", "مجلس"]), max_size=14))
+def test_gazetteer_match_is_the_greedy_longest_match(words: list[str]) -> None:
+    """:meth:`Gazetteer.match` looks only at the words that start a name; it finds what trying
+    every word finds (overlapping names: the first and longest wins)."""
+    g = Gazetteer.from_sources(
+        [
+            ("مجلس الأمن", "ORG"),
+            ("مجلس الأمن الدولي", "ORG"),
+            ("مجلس", "ORG"),
+            ("الأمن الدولي", "MISC"),
+            ("الولايات المتحدة", "LOC"),
+            ("المتحدة في", "PER"),
+            ("وزارة", "ORG"),
+        ]
+    )
+    norms = [match_form(w) for w in words]
+    assert [(m.start, m.end, m.types) for m in g.match(norms)] == _reference_match(g, norms)
+
+
 @pytest.mark.parametrize(
     "word", ["ب", "وب", "اب", "واب", "لاب", "مصر", "بمصر", "وبمصر", "للولايات", "ولولايات", "ابمصر"]
 )

@@ -182,25 +182,21 @@ class Gazetteer:
         """The matches of two or more words of :meth:`match`, given each word's
         :meth:`first_keys` (computed once per word, so that a sentence costs a few lookups)."""
         pairs = self.pairs
-        cands: list[Candidates] = []
-        for i, ks in enumerate(keys):
-            after = norms[i + 1] if ks and i + 1 < len(norms) else None
-            if after is None:
-                cands.append(())
-            elif len(ks) == 1:
-                cands.append(pairs.get((ks[0], after), ()))
+        n = len(norms)
+        cands: list[Candidates] = [()] * n
+        for i in [k for k, ks in enumerate(keys[: n - 1]) if ks]:  # most words start no name
+            ks, after = keys[i], norms[i + 1]
+            if len(ks) == 1:
+                cands[i] = pairs.get((ks[0], after), ())
             else:  # as candidates(): in key order, then longest first
                 found = (c for k in ks for c in pairs.get((k, after), ()))
-                cands.append(tuple(sorted(found, key=lambda rt: -len(rt[0]))))
+                cands[i] = tuple(sorted(found, key=lambda rt: -len(rt[0])))
         return self.match_candidates(norms, cands)
 
     def match(self, norms: Sequence[str]) -> list[GazetteerMatch]:
         """Longest non-overlapping matches, left to right, over a sentence's word forms."""
-        memo = self._memo
-        cands: list[Candidates] = []
-        for n in norms:  # asked of every word of every sentence: the memo first
-            c = memo.get(n)
-            cands.append(self.candidates(n) if c is None else c)
+        memo = self._memo  # asked of every word of every sentence: the memo first
+        cands = [c if (c := memo.get(n)) is not None else self.candidates(n) for n in norms]
         return self.match_candidates(norms, cands)
 
     @staticmethod
@@ -208,20 +204,17 @@ class Gazetteer:
         """:meth:`match` with each word's :meth:`candidates` already looked up."""
         out: list[GazetteerMatch] = []
         n = len(norms)
-        i = 0
-        while i < n:
-            best: GazetteerMatch | None = None
+        end = 0  # where the last match ends: the next may start there
+        for i in [k for k, c in enumerate(cands) if c]:  # most words start no name
+            if i < end:
+                continue
             after = norms[i + 1] if i + 1 < n else None
             for rest, types in cands[i]:  # longest first; a common first word starts hundreds of names
                 m = len(rest)
                 if m and (rest[0] != after or i + 1 + m > n):
                     continue
                 if m <= 1 or tuple(norms[i + 2 : i + 1 + m]) == rest[1:]:
-                    best = GazetteerMatch(i, i + 1 + m, types)
+                    out.append(GazetteerMatch(i, i + 1 + m, types))
+                    end = i + 1 + m
                     break
-            if best is None:
-                i += 1
-            else:
-                out.append(best)
-                i = best.end
         return out
