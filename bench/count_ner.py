@@ -34,18 +34,20 @@ _CHILD = "MARSAD_COUNT_HELPER"  # set in the run under valgrind: the helper libr
 
 def parent(args: argparse.Namespace) -> None:
     cc = shutil.which("cc") or shutil.which("gcc")
-    if (
-        shutil.which("valgrind") is None
-        or cc is None
-        or not Path("/usr/include/valgrind/callgrind.h").exists()
-    ):
-        sys.exit(
-            "count_ner.py needs valgrind with its headers and a C compiler: apt-get install valgrind gcc"
-        )
+    need = "count_ner.py needs valgrind with its headers and a C compiler: apt-get install valgrind gcc"
+    if shutil.which("valgrind") is None or cc is None:
+        sys.exit(need)
     with tempfile.TemporaryDirectory() as tmp:
         src, lib = Path(tmp, "count.c"), Path(tmp, "libcount.so")
         src.write_text(_HELPER)
-        subprocess.run([cc, "-O2", "-shared", "-fPIC", "-o", str(lib), str(src)], check=True)
+        built = subprocess.run(
+            [cc, "-O2", "-shared", "-fPIC", "-o", str(lib), str(src)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if built.returncode:
+            sys.exit(f"{need}\n{built.stderr}")
         env = dict(os.environ, PYTHONHASHSEED="0", **{_CHILD: str(lib)})
         cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={tmp}/cg.out"]
         cmd += [sys.executable, __file__, "--articles", str(args.articles), "--batch", str(args.batch)]

@@ -162,7 +162,7 @@ def _fold_table() -> dict[int, str]:
 
 
 _FOLD = _fold_table()
-_folded_last: list[str] = ["", ""]  # the text last folded and its folding
+_folded_last: tuple[str, str] = ("", "")  # the text last folded and its folding
 _fold_lut: Any = None  # _FOLD as a numpy table over the BMP, made at the first call
 
 
@@ -171,9 +171,10 @@ def _fold(text: str) -> str:
     the events coder asks about one document's text sentence by sentence.  A table lookup in
     numpy over the UTF-32 code units: ``str.translate`` with a dict took 0.23 ms for an article
     of 2,400 characters, this 0.02 ms."""
-    global _fold_lut
-    if text is _folded_last[0]:
-        return _folded_last[1]
+    global _fold_lut, _folded_last
+    last = _folded_last  # one read: another thread may replace it
+    if text is last[0]:
+        return last[1]
     import numpy as np  # here: numpy is needed only once there is text
 
     if _fold_lut is None:
@@ -186,7 +187,7 @@ def _fold(text: str) -> str:
         folded = _fold_lut[units].tobytes().decode("utf-32-le", "surrogatepass")
     else:  # characters past the BMP, or no text: the slow way
         folded = text.translate(_FOLD)
-    _folded_last[:] = [text, folded]
+    _folded_last = (text, folded)
     return folded
 
 
@@ -281,12 +282,13 @@ def _lex_at(text: str, pos: int, hi: int) -> _Lex | None:
         return None  # most calls: no copy of the text below for them
     folded = _fold(text)
     if pos > 0 and _IS_SEP.match(text, pos - 1):
-        m = _LEX_AFTER_SEP.match(folded, pos - 1, hi)  # the separator before it is in the text
-        s, e = m.span("lex") if m is not None else (0, 0)
+        m, shift = _LEX_AFTER_SEP.match(folded, pos - 1, hi), 0  # the separator before it is in the text
     else:
-        m = _LEX_AFTER_SEP.match(" " + folded[pos:hi])  # one put before it
-        s, e = (m.start("lex") - 1 + pos, m.end("lex") - 1 + pos) if m is not None else (0, 0)
-    return (s, e, text[s:e]) if m is not None else None
+        m, shift = _LEX_AFTER_SEP.match(" " + folded[pos:hi]), pos - 1  # one put before it
+    if m is None:
+        return None
+    s, e = m.start("lex") + shift, m.end("lex") + shift
+    return s, e, text[s:e]
 
 
 # Numbers that may be dates: d/m/y, y/m/d, a four-digit year (with its era, if written).
