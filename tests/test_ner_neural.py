@@ -512,3 +512,34 @@ def test_length_groups_cut_sorted_sentences_where_padding_would_pass_half() -> N
     # no group closes before it has ``least`` members
     assert [len(g) for g in length_groups(lens, [0, 1, 2, 5], least=3)] == [3, 1]
     assert length_groups(lens, []) == []
+
+
+def test_network_starts_from_the_pretrained_language_model() -> None:
+    """``tools/train_ner_nn.py --init``: the LSTM is the language model's, and so is the embedding of
+    each feature the language model learnt; the other features keep their random start."""
+    torch = pytest.importorskip("torch")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from train_ner_nn import Net, init_from
+
+    def net(n_feat: int, seed: int) -> Net:
+        torch.manual_seed(seed)
+        return Net(n_feat, np.ones((3, 4), np.float32), 5, 6, 0.5, 0.0, 4, 0, 0, 0.1, 0)
+
+    lm = net(3, 1)
+    pre = {
+        "features": ["v=oov", "w=كيري", "w=موسكو"],
+        "state": {k: v.clone() for k, v in lm.state_dict().items() if k.startswith(("feat.", "lstm."))},
+    }
+    tagger = net(4, 2)
+    before = tagger.feat.weight.detach().clone()
+    features = ["v=oov", "w=جنيف", "w=كيري", "w=موسكو"]  # as build_features sorts them
+    assert init_from(tagger, features, pre) == 3
+    for name, param in tagger.lstm.named_parameters():
+        assert torch.equal(param, lm.lstm.get_parameter(name))
+    got = tagger.feat.weight.detach()
+    assert torch.equal(got[[0, 2, 3]], lm.feat.weight.detach()[[0, 1, 2]])
+    assert torch.equal(got[1], before[1])  # not pretrained: as it was
+    assert torch.equal(got[4], before[4])  # the padding row stays zero
+    assert not torch.equal(got[2], before[2])

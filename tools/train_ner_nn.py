@@ -208,6 +208,37 @@ def build_features(parts: list[tuple[Featurizer, Sents]], min_count: int) -> lis
     return sorted(f for f, c in counts.items() if c >= min_count)
 
 
+def load_pretrained(path: Path, hidden: int, feat_dim: int) -> dict[str, Any]:
+    """The language model of ``tools/pretrain_ner_lm.py`` at ``path``, checked against this run's sizes."""
+    try:
+        pre = torch.load(path, weights_only=True)
+        sizes = (pre["settings"]["hidden"], pre["settings"]["feat_dim"])
+    except (OSError, RuntimeError, KeyError, TypeError) as exc:
+        sys.exit(f"{path} is not a pretrained language model ({exc}): make it with tools/pretrain_ner_lm.py")
+    if sizes != (hidden, feat_dim):
+        sys.exit(
+            f"{path} has hidden {sizes[0]} and feat-dim {sizes[1]}, this run {hidden} and {feat_dim}: "
+            f"pass the same sizes, or pretrain with tools/pretrain_ner_lm.py --hidden {hidden} --feat-dim {feat_dim}"
+        )
+    return pre
+
+
+def init_from(net: Net, features: list[str], pre: dict[str, Any]) -> int:
+    """Start ``net`` from the pretrained language model ``pre``: its LSTM, and the embedding of each
+    of ``features`` that the language model learnt (the others keep their random start).
+    Returns how many features were pretrained."""
+    state = pre["state"]
+    index = {f: i for i, f in enumerate(pre["features"])}
+    shared = [(i, j) for i, f in enumerate(features) if (j := index.get(f)) is not None]
+    with torch.no_grad():
+        for name, param in net.lstm.named_parameters():
+            param.copy_(state["lstm." + name])
+        if shared:
+            rows, src = zip(*shared)
+            net.feat.weight[list(rows)] = state["feat.weight"][list(src)]
+    return len(shared)
+
+
 def repair(tags: list[str]) -> list[str]:
     """A stray ``I-`` (after ``O`` or another type) starts an entity, as the scorer reads it."""
     out = []
@@ -339,10 +370,12 @@ def train(
     dev: tuple[Featurizer, Sents] | None,
     epochs: int,
     context: ContextModel | None,
+    pretrained: dict[str, Any] | None = None,
 ) -> tuple[bytes, int, dict[str, Any] | None]:
     """Train for ``epochs`` (with ``dev``: keep the best dev epoch, stop after ``--patience``) on
     ``parts``, each featurized by its own featurizer (the jackknife profiles of ``--profiles``);
-    ``context``: the context model of ``--context``, whose output the network also reads."""
+    ``context``: the context model of ``--context``, whose output the network also reads;
+    ``pretrained``: the language model of ``--init`` to start from."""
     torch.manual_seed(args.seed)
     features = build_features(parts, args.min_feat_count)
     char_counts = Counter(
@@ -370,6 +403,11 @@ def train(
         args.word_drop,
         features.index("v=oov"),
     )
+    if pretrained is not None:
+        shared = init_from(net, features, pretrained)
+        print(
+            f"  started from the pretrained language model: {shared} of {len(features)} features", flush=True
+        )
     recent: list[dict[str, np.ndarray]] = []
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     gen = torch.Generator().manual_seed(args.seed)
@@ -457,6 +495,11 @@ def main(argv: list[str] | None = None) -> None:
         type=Path,
         help="also train on pseudo-labelled news from tools/ner_pseudo.py: this folder's dev.txt for "
         "the dev run, foldK.txt for fold K, final.txt for --final",
+    )
+    ap.add_argument(
+        "--init",
+        type=Path,
+        help="start from this pretrained language model (tools/pretrain_ner_lm.py) instead of random weights",
     )
     ap.add_argument(
         "--profiles",
@@ -589,6 +632,10 @@ def main(argv: list[str] | None = None) -> None:
     }
     if context is not None:
         hp["context"] = {"dim": context.dim, "offsets": list(context.offsets), "file": args.context.name}
+    pretrained = None
+    if args.init is not None:
+        pretrained = load_pretrained(args.init, args.hidden, args.feat_dim)
+        hp["init"] = {"file": args.init.name, **pretrained["settings"]}
     print(f"settings: {hp}")
     record: dict[str, Any] = {
         "kind": "neural",
@@ -614,7 +661,9 @@ def main(argv: list[str] | None = None) -> None:
     else:
         dev_feat = featurizer("dev.profile.tsv.gz")
         dev_parts = jackknife(tr, "dev.part") + extra("dev.txt")
-        raw, epochs, scores = train(args, dev_parts, vectors, words, (dev_feat, dev), args.epochs, context)
+        raw, epochs, scores = train(
+            args, dev_parts, vectors, words, (dev_feat, dev), args.epochs, context, pretrained
+        )
         print_scores(f"dev ({len(dev)} sentences), best epoch {epochs}:", scores or {})
         record["dev_scores"] = scores
     record["params"]["epochs"] = epochs
@@ -639,7 +688,7 @@ def main(argv: list[str] | None = None) -> None:
             if k not in only:
                 continue
             tparts = folds[:k] + folds[k + 1 :] + extra(f"fold{k}.txt")
-            raw_k, _, _ = train(args, tparts, vectors, words, None, epochs, context)
+            raw_k, _, _ = train(args, tparts, vectors, words, None, epochs, context, pretrained)
             if args.keep_folds:
                 args.keep_folds.mkdir(parents=True, exist_ok=True)
                 (args.keep_folds / f"fold{k}.npz").write_bytes(raw_k)
@@ -671,7 +720,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.final:
         tparts = jackknife(sents, "fold") + extra("final.txt")
         record = with_pseudo(record, tparts)
-        raw, _, _ = train(args, tparts, vectors, words, None, epochs, context)
+        raw, _, _ = train(args, tparts, vectors, words, None, epochs, context, pretrained)
         (DATA / "ner.npz").write_bytes(raw)
         print(f"final model on all {len(sents)} sentences: {DATA / 'ner.npz'} ({len(raw) / 1e6:.1f} MB)")
         if args.alone:

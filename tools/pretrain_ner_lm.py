@@ -1,0 +1,227 @@
+"""Pretrain the NER network's word inputs and BiLSTM as a two-way language model over SaudiNewsNet.
+
+    nice python tools/pretrain_ner_lm.py --out /tmp/ner_lm.pt          # 100,000 sentences: 13 minutes
+    nice python tools/train_ner_nn.py ... --init /tmp/ner_lm.pt         # start from it
+
+The network of ``tools/train_ner_nn.py`` (the mean of learned embeddings of a word's CRF
+features, its fixed word vector, its multi-word gazetteer tags, then one BiLSTM layer) learns
+here from unlabeled news what comes next: at each token the forward LSTM's state predicts the
+cluster of the next word (1,024 syntactic clusters of ``clusters.tsv.gz``, one class for a word too
+rare for one, one for the sentence's end) and the backward state the cluster of the word before.
+ANERcorp's 125,000 tokens teach the network's LSTM little about Arabic sentences; ten million
+words of news teach it much more, and the NER training then starts from those weights
+(``--init``: the LSTM's weights and the embedding of every feature both runs know) instead of
+from random ones.  The network keeps its size and speed; only its training changes.
+
+Its inputs are the network's (``train_ner_nn.network_settings()``), the features counted over
+the news (seen five times), so the fine-tuning finds most of its own features pretrained.  The
+sentences are those of ``tools/ner_profile.py`` (every SaudiNewsNet article, split and tokenised
+by marsad's pipeline), shuffled with a fixed seed; 2,000 of them are held out to report the
+loss and the accuracy of the cluster guesses.  Word dropout 0.1 (a word shown as an unknown
+one) and dropout 0.3.  Deterministic: fixed seeds, one thread.  Needs the ``tools`` extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import ner_profile
+import numpy as np
+import torch
+import train_ner_nn
+from torch import nn
+
+from marsad.ner.features import Clusters, Featurizer
+from marsad.ner.gazetteer import Gazetteer
+from marsad.ner.neural import NeuralInputs
+
+ROOT = Path(__file__).resolve().parent.parent
+HELD = 2000
+MIN_COUNT = 5
+GRAIN = "1024"  # the cluster granularity predicted
+BATCH = 32
+
+
+class Corpus:
+    """Sentences encoded as the network's inputs, and each word's cluster to predict."""
+
+    def __init__(self, sents: list[list[str]], inputs: NeuralInputs, clusters: Clusters) -> None:
+        self.encoded = train_ner_nn.Encoded(
+            [(inputs, [(s, ["O"] * len(s)) for s in sents])],
+            len(inputs.features),
+            len(inputs.words),
+            {},
+            None,
+        )
+        k = clusters.ks.index(GRAIN)
+        rare = int(GRAIN)
+        word = inputs.featurizer.word
+        self.targets = [
+            np.array([int(c[k]) if (c := clusters.table.get(word(w).norm)) else rare for w in s], np.int64)
+            for s in sents
+        ]
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+
+class LanguageModel(nn.Module):
+    """The NER network's inputs and BiLSTM with a classifier over next and previous clusters."""
+
+    def __init__(self, net: train_ner_nn.Net, hidden: int, n_classes: int) -> None:
+        super().__init__()
+        self.net = net
+        self.hidden = hidden
+        self.n_classes = n_classes
+        self.ahead = nn.Linear(hidden, n_classes)
+        self.behind = nn.Linear(hidden, n_classes)
+
+    def states(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        """The BiLSTM's states over a batch of ``Encoded.batch``, as ``Net.emissions`` computes them."""
+        net = self.net
+        fids, fcount, vrow, _chars, gaz, ctx, _tags, _mask, lens = batch
+        if self.training and net.word_drop:
+            drop = torch.rand(vrow.shape) < net.word_drop
+            vrow = torch.where(drop, torch.full_like(vrow, net.vec.shape[0] - 1), vrow)
+            unknown = torch.full_like(fids, net.n_feat)
+            unknown[:, :, 0] = net.oov_feat
+            fids = torch.where(drop.unsqueeze(-1), unknown, fids)
+            fcount = (fids != net.n_feat).sum(dim=2).float()
+        sym = net.feat(fids).sum(dim=2) / fcount.clamp(min=1).unsqueeze(-1)
+        x = net.drop(torch.cat([sym, net.vec[vrow], gaz, ctx], dim=2))
+        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
+        h, _ = net.lstm(packed)
+        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+        return net.drop(h)
+
+    def loss(self, corpus: Corpus, ids: list[int]) -> tuple[torch.Tensor, int, int]:
+        """Summed cross-entropy of both directions, the number of right guesses and of guesses."""
+        h = self.states(corpus.encoded.batch(ids))
+        end = self.n_classes - 1
+        ahead = torch.full(h.shape[:2], -100, dtype=torch.long)
+        behind = torch.full(h.shape[:2], -100, dtype=torch.long)
+        for r, i in enumerate(ids):
+            y = torch.from_numpy(corpus.targets[i])
+            n = len(y)
+            ahead[r, : n - 1] = y[1:]
+            ahead[r, n - 1] = end
+            behind[r, 1:n] = y[: n - 1]
+            behind[r, 0] = end
+        out_a = self.ahead(h[:, :, : self.hidden])
+        out_b = self.behind(h[:, :, self.hidden :])
+        ce = nn.functional.cross_entropy
+        c = self.n_classes
+        total = ce(out_a.reshape(-1, c), ahead.reshape(-1), reduction="sum") + ce(
+            out_b.reshape(-1, c), behind.reshape(-1), reduction="sum"
+        )
+        right = int((out_a.argmax(-1) == ahead).sum() + (out_b.argmax(-1) == behind).sum())
+        return total, right, 2 * int((ahead != -100).sum())
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--vectors", type=Path, default=Path("/tmp/ner_vectors.npz"))
+    ap.add_argument("--max-vectors", type=int, default=50_000)
+    ap.add_argument("--sentences", type=int, default=100_000, help="news sentences to learn from")
+    ap.add_argument("--epochs", type=int, default=1)
+    ap.add_argument("--hidden", type=int, default=64, help="as train_ner_nn.py's --hidden")
+    ap.add_argument("--feat-dim", type=int, default=64, help="as train_ner_nn.py's --feat-dim")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", type=Path, required=True)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    folder = args.shared / "data" / "saudinewsnet"
+    if not folder.is_dir():
+        sys.exit(f"{folder} not found: pass --shared pointing at the shared data folder")
+    if not args.vectors.is_file():
+        sys.exit(
+            f"{args.vectors} not found: make it with python tools/build_ner_vectors.py --out {args.vectors}"
+        )
+
+    t0 = time.time()
+    corpus = ner_profile.corpus_sentences(folder)
+    random.Random(11).shuffle(corpus)
+    held, train = corpus[:HELD], corpus[HELD : HELD + args.sentences]
+    print(
+        f"{len(corpus)} news sentences ({time.time() - t0:.0f} s); learning from {len(train)}, "
+        f"{sum(map(len, train))} tokens",
+        flush=True,
+    )
+    clusters = Clusters.packaged()
+    feat = Featurizer(clusters, Gazetteer.packaged(), train_ner_nn.network_settings())
+    counts: Counter[str] = Counter()
+    for s in train:
+        for w in s:
+            counts.update(feat.word(w).own)
+    counts.update({"v=w": MIN_COUNT, "v=s": MIN_COUNT, "v=oov": MIN_COUNT})
+    features = sorted(f for f, c in counts.items() if c >= MIN_COUNT)
+    words, vectors = train_ner_nn.load_vectors(args.vectors, args.max_vectors)
+    inputs = NeuralInputs(feat, features, words)
+    t0 = time.time()
+    data, held_out = Corpus(train, inputs, clusters), Corpus(held, inputs, clusters)
+    print(f"{len(features)} features; encoded in {time.time() - t0:.0f} s", flush=True)
+
+    torch.manual_seed(args.seed)
+    net = train_ner_nn.Net(
+        len(features), vectors, args.feat_dim, args.hidden, 0.3, 0.0, 4, 0, 0, 0.1, features.index("v=oov")
+    )
+    lm = LanguageModel(net, args.hidden, int(GRAIN) + 2)
+    params = [
+        p for n, p in lm.named_parameters() if n.startswith(("net.feat.", "net.lstm.", "ahead", "behind"))
+    ]
+    opt = torch.optim.Adam(params, lr=2e-3)
+    gen = torch.Generator().manual_seed(args.seed)
+    for epoch in range(1, args.epochs + 1):
+        t0 = time.time()
+        lm.train()
+        order = torch.randperm(len(data), generator=gen).tolist()
+        total, seen = 0.0, 0
+        for b, a in enumerate(range(0, len(order), BATCH)):
+            loss, _, n = lm.loss(data, order[a : a + BATCH])
+            opt.zero_grad()
+            (loss / n).backward()
+            nn.utils.clip_grad_norm_(params, 5.0)
+            opt.step()
+            total += float(loss.detach())
+            seen += n
+            if b % 500 == 0:
+                print(
+                    f"  epoch {epoch}, batch {b}: loss {total / seen:.3f} ({time.time() - t0:.0f} s)",
+                    flush=True,
+                )
+        lm.eval()
+        h_loss, h_right, h_n = 0.0, 0, 0
+        with torch.no_grad():
+            for a in range(0, len(held_out), 64):
+                loss, right, n = lm.loss(held_out, list(range(a, min(a + 64, len(held_out)))))
+                h_loss, h_right, h_n = h_loss + float(loss), h_right + right, h_n + n
+        print(
+            f"epoch {epoch}: loss {total / seen:.3f}, held out {h_loss / h_n:.3f}, "
+            f"clusters guessed {h_right / h_n:.1%} ({time.time() - t0:.0f} s)",
+            flush=True,
+        )
+    state = {k: v.detach().clone() for k, v in net.state_dict().items() if k.startswith(("feat.", "lstm."))}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(
+        {
+            "features": features,
+            "state": state,
+            "settings": {"hidden": args.hidden, "feat_dim": args.feat_dim, "sentences": len(train)},
+        },
+        args.out,
+    )
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
