@@ -543,3 +543,6 @@ def test_network_starts_from_the_pretrained_language_model() -> None:
     assert torch.equal(got[1], before[1])  # not pretrained: as it was
     assert torch.equal(got[4], before[4])  # the padding row stays zero
     assert not torch.equal(got[2], before[2])
+    with_chars = Net(4, np.ones((3, 4), np.float32), 5, 6, 0.5, 0.0, 4, 3, 0, 0.1, 0)
+    with pytest.raises(SystemExit, match="without --char-filters"):
+        init_from(with_chars, features, pre)

@@ -228,6 +228,12 @@ def init_from(net: Net, features: list[str], pre: dict[str, Any]) -> int:
     of ``features`` that the language model learnt (the others keep their random start).
     Returns how many features were pretrained."""
     state = pre["state"]
+    got, want = tuple(state["lstm.weight_ih_l0"].shape), tuple(net.lstm.weight_ih_l0.shape)
+    if got != want:  # the language model reads the plain network's inputs
+        sys.exit(
+            f"the pretrained language model's LSTM takes {got[1]} inputs, this network {want[1]}: "
+            "--init works without --char-filters and --context"
+        )
     index = {f: i for i, f in enumerate(pre["features"])}
     shared = [(i, j) for i, f in enumerate(features) if (j := index.get(f)) is not None]
     with torch.no_grad():
