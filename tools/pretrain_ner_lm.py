@@ -1,6 +1,6 @@
 """Pretrain the NER network's word inputs and BiLSTM as a two-way language model over SaudiNewsNet.
 
-    nice python tools/pretrain_ner_lm.py --out /tmp/ner_lm.pt          # 100,000 sentences: 13 minutes
+    nice python tools/pretrain_ner_lm.py --out /tmp/ner_lm.pt          # 100,000 sentences: 15 minutes
     nice python tools/train_ner_nn.py ... --init /tmp/ner_lm.pt         # start from it
 
 The network of ``tools/train_ner_nn.py`` (the mean of learned embeddings of a word's CRF
