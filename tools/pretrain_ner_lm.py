@@ -8,10 +8,12 @@ features, its fixed word vector, its multi-word gazetteer tags, then one BiLSTM 
 here from unlabeled news what comes next: at each token the forward LSTM's state predicts the
 cluster of the next word (1,024 syntactic clusters of ``clusters.tsv.gz``, one class for a word too
 rare for one, one for the sentence's end) and the backward state the cluster of the word before.
-ANERcorp's 125,000 tokens teach the network's LSTM little about Arabic sentences; ten million
-words of news teach it much more, and the NER training then starts from those weights
-(``--init``: the LSTM's weights and the embedding of every feature both runs know) instead of
-from random ones.  The network keeps its size and speed; only its training changes.
+ANERcorp's 125,000 tokens teach the network's LSTM little about Arabic sentences; 2.6 million
+words of news (100,000 sentences; ``--sentences`` for more) teach it more, and the NER training
+then starts from those weights (``--init``: the LSTM's weights and the embedding of every feature
+both runs know) instead of from random ones.  The network keeps its size and speed; only its
+training changes.  What it gave in cross-validation (much for the plain network, little once
+self-training has shown the network the news) is in ``marsad/ner/MODEL_CARD.md``.
 
 Its inputs are the network's (``train_ner_nn.network_settings()``), the features counted over
 the news (seen five times), so the fine-tuning finds most of its own features pretrained.  The
