@@ -88,22 +88,9 @@ class LanguageModel(nn.Module):
         self.behind = nn.Linear(hidden, n_classes)
 
     def states(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
-        """The BiLSTM's states over a batch of ``Encoded.batch``, as ``Net.emissions`` computes them."""
-        net = self.net
-        fids, fcount, vrow, _chars, gaz, ctx, _tags, _mask, lens = batch
-        if self.training and net.word_drop:
-            drop = torch.rand(vrow.shape) < net.word_drop
-            vrow = torch.where(drop, torch.full_like(vrow, net.vec.shape[0] - 1), vrow)
-            unknown = torch.full_like(fids, net.n_feat)
-            unknown[:, :, 0] = net.oov_feat
-            fids = torch.where(drop.unsqueeze(-1), unknown, fids)
-            fcount = (fids != net.n_feat).sum(dim=2).float()
-        sym = net.feat(fids).sum(dim=2) / fcount.clamp(min=1).unsqueeze(-1)
-        x = net.drop(torch.cat([sym, net.vec[vrow], gaz, ctx], dim=2))
-        packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
-        h, _ = net.lstm(packed)
-        h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
-        return net.drop(h)
+        """The BiLSTM's states over a batch of ``Encoded.batch``, with the network's dropout."""
+        fids, fcount, vrow, chars, gaz, ctx, _tags, _mask, lens = batch
+        return self.net.drop(self.net.states(fids, fcount, vrow, chars, gaz, ctx, lens))
 
     def loss(self, corpus: Corpus, ids: list[int]) -> tuple[torch.Tensor, int, int]:
         """Summed cross-entropy of both directions, the number of right guesses and of guesses."""
@@ -141,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
+    if args.sentences < 1 or args.epochs < 1:
+        sys.exit(f"--sentences {args.sentences} --epochs {args.epochs}: both must be at least 1")
     torch.set_num_threads(1)
     folder = args.shared / "data" / "saudinewsnet"
     if not folder.is_dir():

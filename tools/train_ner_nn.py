@@ -136,6 +136,19 @@ class Net(nn.Module):
         ctx: torch.Tensor,
         lens: torch.Tensor,
     ) -> torch.Tensor:
+        return self.out(self.drop(self.states(fids, fcount, vrow, chars, gaz, ctx, lens)))
+
+    def states(
+        self,
+        fids: torch.Tensor,
+        fcount: torch.Tensor,
+        vrow: torch.Tensor,
+        chars: torch.Tensor,
+        gaz: torch.Tensor,
+        ctx: torch.Tensor,
+        lens: torch.Tensor,
+    ) -> torch.Tensor:
+        """The BiLSTM's states (forward, then backward) over a batch of ``Encoded.batch``'s inputs."""
         if self.training and self.feat_drop:  # drop single features, so none is relied on alone
             keep = torch.rand(fids.shape) >= self.feat_drop
             fids = torch.where(keep, fids, torch.full_like(fids, self.n_feat))
@@ -158,7 +171,7 @@ class Net(nn.Module):
         packed = nn.utils.rnn.pack_padded_sequence(x, lens, batch_first=True, enforce_sorted=False)
         h, _ = self.lstm(packed)
         h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
-        return self.out(self.drop(h))
+        return h
 
     def nll(self, emit: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         trans = self.trans + self.bad_t
