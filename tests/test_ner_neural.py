@@ -546,3 +546,24 @@ def test_network_starts_from_the_pretrained_language_model() -> None:
     with_chars = Net(4, np.ones((3, 4), np.float32), 5, 6, 0.5, 0.0, 4, 3, 0, 0.1, 0)
     with pytest.raises(SystemExit, match="without --char-filters"):
         init_from(with_chars, features, pre)
+
+
+def test_pretrained_language_model_file_is_checked(tmp_path: Path) -> None:
+    """``--init`` names what is wrong with its file before any training starts."""
+    torch = pytest.importorskip("torch")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from train_ner_nn import load_pretrained
+
+    path = tmp_path / "lm.pt"
+    with pytest.raises(SystemExit, match="not a pretrained language model"):
+        load_pretrained(path, 64, 64)  # missing
+    torch.save({"settings": {"hidden": 64, "feat_dim": 64}, "state": {}, "features": []}, path)
+    with pytest.raises(SystemExit, match="not a pretrained language model.*lstm.weight_ih_l0"):
+        load_pretrained(path, 64, 64)  # no weights
+    state = {"lstm.weight_ih_l0": torch.zeros(4, 2), "feat.weight": torch.zeros(2, 2)}
+    torch.save({"settings": {"hidden": 32, "feat_dim": 64}, "state": state, "features": ["v=oov"]}, path)
+    with pytest.raises(SystemExit, match="--hidden 64 --feat-dim 64"):
+        load_pretrained(path, 64, 64)  # other sizes
+    assert load_pretrained(path, 32, 64)["features"] == ["v=oov"]

@@ -126,17 +126,9 @@ class Net(nn.Module):
         self.register_buffer("bad_s", torch.from_numpy(np.where(s, 0.0, -1e4).astype(np.float32)))
         self.register_buffer("bad_e", torch.from_numpy(np.where(e, 0.0, -1e4).astype(np.float32)))
 
-    def emissions(
-        self,
-        fids: torch.Tensor,
-        fcount: torch.Tensor,
-        vrow: torch.Tensor,
-        chars: torch.Tensor,
-        gaz: torch.Tensor,
-        ctx: torch.Tensor,
-        lens: torch.Tensor,
-    ) -> torch.Tensor:
-        return self.out(self.drop(self.states(fids, fcount, vrow, chars, gaz, ctx, lens)))
+    def emissions(self, *inputs: torch.Tensor) -> torch.Tensor:
+        """Each label's score at each token; ``inputs`` as for ``states``."""
+        return self.out(self.drop(self.states(*inputs)))
 
     def states(
         self,
@@ -226,6 +218,9 @@ def load_pretrained(path: Path, hidden: int, feat_dim: int) -> dict[str, Any]:
     try:
         pre = torch.load(path, weights_only=True)
         sizes = (pre["settings"]["hidden"], pre["settings"]["feat_dim"])
+        missing = [k for k in ("lstm.weight_ih_l0", "feat.weight") if k not in pre["state"]]
+        if missing or not isinstance(pre["features"], list):
+            raise KeyError(missing or "features")
     except (OSError, RuntimeError, KeyError, TypeError) as exc:
         sys.exit(f"{path} is not a pretrained language model ({exc}): make it with tools/pretrain_ner_lm.py")
     if sizes != (hidden, feat_dim):
