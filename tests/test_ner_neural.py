@@ -332,17 +332,23 @@ def _tiny_crf(path: Path, ensemble: dict[str, object] | None, profile: str | Non
     path.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
 
 
-def test_stage_runs_an_ensemble(tmp_path: Path) -> None:
-    """A CRF whose ``.json`` names a network runs as an ensemble: its marginals are the weighted
-    mean of the two models', and its labels the best valid path through them."""
+@pytest.mark.parametrize("pool", [None, "mean", "geometric"])
+def test_stage_runs_an_ensemble(tmp_path: Path, pool: str | None) -> None:
+    """A CRF whose ``.json`` names a network runs as an ensemble: its marginals are the two
+    models' pooled as the ``.json`` says (the weighted mean when it does not), and its labels
+    the best valid path through them."""
     from marsad.ner import load_ner
     from marsad.ner.models import CrfModel, EnsembleModel, decode_marginals
 
     _random_model(tmp_path / "nn.npz", chars=False)
     crf_path = tmp_path / "crf.crfsuite"
-    _tiny_crf(crf_path, {"file": "nn.npz", "weight": 0.3, "settings": {}})
+    entry: dict[str, object] = {"file": "nn.npz", "weight": 0.3, "settings": {}}
+    if pool:
+        entry["pool"] = pool
+    _tiny_crf(crf_path, entry)
     model = load_ner(model=crf_path).model
     assert isinstance(model, EnsembleModel)
+    assert model.pool == (pool or "mean")
     words = ["قال", "جون", "كيري", "في", "موسكو", "إن", "لافروف", "زار", "جنيف"]
     labels = model.run([words, [], words[:2]])
     assert [len(x) for x in labels] == [len(words), 0, 2]
@@ -352,7 +358,11 @@ def test_stage_runs_an_ensemble(tmp_path: Path) -> None:
     tagger.set(model.crf.featurizer.sentence(words))
     known = set(tagger.labels())  # the tiny CRF never saw I- labels: they count as 0
     crf = np.array([[tagger.marginal(lab, j) if lab in known else 0.0 for lab in LABELS] for j in range(9)])
-    mean = 0.3 * net + 0.7 * crf
+    if pool == "geometric":
+        mean = (crf + 1e-6) ** 0.7 * (net + 1e-6) ** 0.3
+        mean /= mean.sum(axis=1, keepdims=True)
+    else:
+        mean = 0.3 * net + 0.7 * crf
     ix = {lab: k for k, lab in enumerate(LABELS)}
     ours, _ = model.weights.marginals(model.crf.featurizer, [words])
     np.testing.assert_allclose(ours[0], crf, atol=1e-5)
@@ -374,6 +384,9 @@ def test_ensemble_errors_name_the_file_and_the_fix(tmp_path: Path) -> None:
     _random_model(tmp_path / "nn.npz", chars=False)
     _tiny_crf(crf_path, {"file": "nn.npz", "weight": 1.5, "settings": {}})
     with pytest.raises(RuntimeError, match=r"weight 1\.5.*model\.json"):
+        load_ner(model=crf_path)
+    _tiny_crf(crf_path, {"file": "nn.npz", "weight": 0.5, "pool": "median", "settings": {}})
+    with pytest.raises(RuntimeError, match=r"pool 'median' is not one of mean, geometric.*model\.json"):
         load_ner(model=crf_path)
 
 
@@ -496,11 +509,41 @@ def test_cv_decodes_the_weighted_mean_of_the_fold_models() -> None:
     crf = marg([["O", "S-PER", "S-LOC"], ["O", "O"]], 3)
     net = marg([["O", "B-PER", "E-PER"], ["O", "S-PER"]], 3)
     mask = np.array([[True, True, True], [True, True, False]])
-    gold, pred = decode([(crf, mask, net)], sents, 0.0)
-    assert gold == [{(1, 2, "PER"), (2, 3, "LOC")}, {(1, 2, "PER")}]
-    assert pred == [{(1, 2, "PER"), (2, 3, "LOC")}, set()]
-    _, pred = decode([(crf, mask, net)], sents, 1.0)
-    assert pred == [{(1, 3, "PER")}, {(1, 2, "PER")}]
+    for pool in ("mean", "geometric"):
+        gold, pred = decode([(crf, mask, net)], sents, 0.0, pool)
+        assert gold == [{(1, 2, "PER"), (2, 3, "LOC")}, {(1, 2, "PER")}]
+        assert pred == [{(1, 2, "PER"), (2, 3, "LOC")}, set()]
+        _, pred = decode([(crf, mask, net)], sents, 1.0, pool)
+        assert pred == [{(1, 3, "PER")}, {(1, 2, "PER")}]
+
+
+def test_geometric_pool_lets_a_sure_model_outvote_an_unsure_one() -> None:
+    """``pool_marginals``: the mean splits the difference; the geometric pool is the renormalised
+    weighted product, so a model that is sure a token is ``O`` (0.98) outvotes one that spreads
+    its mass over names (0.4 ``O``, 0.3 each for two names), where the mean would not."""
+    from marsad.ner.models import pool_marginals
+
+    ix = {lab: k for k, lab in enumerate(LABELS)}
+    sure = np.full((1, 1, len(LABELS)), 0.02 / (len(LABELS) - 1), np.float32)
+    sure[0, 0, ix["O"]] = 0.98
+    unsure = np.zeros((1, 1, len(LABELS)), np.float32)
+    unsure[0, 0, [ix["O"], ix["S-PER"], ix["S-LOC"]]] = [0.1, 0.45, 0.45]
+    mean = pool_marginals(sure, unsure, 0.5, "mean")
+    np.testing.assert_allclose(mean, 0.5 * sure + 0.5 * unsure)
+    geo = pool_marginals(sure, unsure, 0.5, "geometric")
+    want = np.sqrt((sure + 1e-6) * (unsure + 1e-6))
+    np.testing.assert_allclose(geo, want / want.sum(), rtol=1e-5)
+    assert geo.sum() == pytest.approx(1.0, abs=1e-6)
+    assert mean[0, 0].argmax() == ix["O"] and geo[0, 0].argmax() == ix["O"]
+    assert geo[0, 0, ix["O"]] > mean[0, 0, ix["O"]]  # the sure model counts for more
+    # another weight: the weighted product; 0 and 1 give each model back (but for the 10⁻⁶ lift)
+    w = pool_marginals(sure, unsure, 0.3, "geometric")
+    want = (sure + 1e-6) ** 0.7 * (unsure + 1e-6) ** 0.3
+    np.testing.assert_allclose(w, want / want.sum(), rtol=1e-5)
+    np.testing.assert_allclose(pool_marginals(sure, unsure, 0.0, "geometric"), sure, atol=5e-5)
+    np.testing.assert_allclose(pool_marginals(sure, unsure, 1.0, "geometric"), unsure, atol=5e-5)
+    with pytest.raises(ValueError, match=r"'median'.*model\.json"):
+        pool_marginals(sure, unsure, 0.5, "median")
 
 
 def test_length_groups_cut_sorted_sentences_where_padding_would_pass_half() -> None:

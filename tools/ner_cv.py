@@ -1,17 +1,18 @@
 """Score kept cross-validation fold models of the NER ensemble, pooled over the folds.
 
-    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--record]
+    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--pool geometric] [--record]
 
 Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --folds 5
 --keep-folds DIR``) with the network ``foldK.npz`` (``tools/train_ner_nn.py --folds 5
 --keep-folds DIR``, perhaps run as several processes with ``--only-folds``), loaded as
 ``tools/ner_pseudo.py`` loads its teachers, and tags the held-out block of ``train.txt`` the
 fold left out.  Printed: per fold and pooled (CoNLL exact match, per type), the CRF alone, the
-network alone and the ensemble at each weight.  Several ``--net-folds`` folders are averaged
+network alone and the ensemble at each weight, its marginals pooled as ``--pool`` says (the
+packaged model's pool by default; ``marsad.ner.models.pool_marginals``).  Several ``--net-folds`` folders are averaged
 (their marginals, equal weights) into one network.
 
 ``--record`` writes the pooled scores at the packaged weight into ``model.json``'s ensemble entry
-(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``), as a
+(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``) and the pool into ``pool``, as a
 ``train_ner_nn.py --folds 5 --final`` run in one process does.  The held-out test split is never
 read.
 """
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2
-from marsad.ner.models import EnsembleModel, decode_marginals
+from marsad.ner.models import POOLS, EnsembleModel, decode_marginals, pool_marginals
 from marsad.ner.neural import LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--folds", type=int, default=ner_profile.PARTS)
     ap.add_argument("--weights", default=str(WEIGHT), help="the network's weights to score, such as 0.4,0.5")
     ap.add_argument(
+        "--pool", choices=POOLS, help="how the marginals are pooled (default: the packaged model's)"
+    )
+    ap.add_argument(
         "--record", action="store_true", help="write the scores at the packaged weight into model.json"
     )
     args = ap.parse_args(argv)
@@ -74,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     packaged = json.loads((DATA / "model.json").read_text(encoding="utf-8"))
     ens_entry = packaged.get("ensemble") or {}
     packaged_weight = float(ens_entry.get("weight", WEIGHT))
+    pool = args.pool or str(ens_entry.get("pool", "mean"))
     if args.record:  # before the scoring, not after it
         if "network" not in ens_entry:
             sys.exit(f"{DATA / 'model.json'} has no network in its ensemble: train_ner_nn.py --final first")
@@ -103,9 +108,9 @@ def main(argv: list[str] | None = None) -> None:
                 elif name == "network" and len(models) == 1:
                     g, p = predict_model(models[0].neural, held)
                 elif name == "network":
-                    g, p = decode(parts, held, 1.0)
+                    g, p = decode(parts, held, 1.0, "mean")
                 else:
-                    g, p = decode(parts, held, float(name.split()[1]))
+                    g, p = decode(parts, held, float(name.split()[1]), pool)
                 runs[name][0].extend(g)
                 runs[name][1].extend(p)
                 line.append(f"{name} {score_spans(g, p)['ALL'].f1:.4f}")
@@ -114,12 +119,14 @@ def main(argv: list[str] | None = None) -> None:
     for name, (gold, pred) in runs.items():
         scores[name] = as_record(score_spans(gold, pred))
         print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", scores[name])
+    print(f"pool: {pool}")
     print("summary: " + ", ".join(f"{n} {scores[n]['ALL']['f1']:.4f}" for n in names))
     if args.record:
         net = ens_entry["network"]
         net["cv_scores"] = scores["network"]
         net["cv_scores_crf"] = scores["crf"]
         net["cv_scores_ensemble"] = scores[f"ensemble {packaged_weight}"]
+        ens_entry["pool"] = pool
         (DATA / "model.json").write_text(
             json.dumps(packaged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -142,13 +149,13 @@ def marginals(models: list[EnsembleModel], sents: list[tuple[list[str], list[str
 
 
 def decode(
-    parts: list[Any], sents: list[tuple[list[str], list[str]]], weight: float
+    parts: list[Any], sents: list[tuple[list[str], list[str]]], weight: float, pool: str
 ) -> tuple[list[Any], list[Any]]:
-    """Gold and predicted spans of the mean of the marginals (``weight`` for the networks')."""
+    """Gold and predicted spans of the pooled marginals (``weight`` for the networks')."""
     gold, pred = [], []
     for (crf, mask, net), a in zip(parts, range(0, len(sents), 50), strict=True):
         w = np.float32(weight)  # as EnsembleModel weighs them, to the last bit
-        paths = decode_marginals((1 - w) * crf + w * net, mask)
+        paths = decode_marginals(pool_marginals(crf, net, w, pool), mask)
         for r, (_words, tags) in enumerate(sents[a : a + 50]):
             gold.append(tag_spans(tags))
             pred.append(tag_spans(to_iob2([LABELS[j] for j in paths[r, : len(tags)]])))

@@ -17,7 +17,9 @@ CRF saved with its ``.json`` and an ``ensemble`` entry (``tools/train_ner_nn.py 
 (``tools/train_ner_nn.py --keep-folds``) pairs each fold's CRF with its network and writes
 ``foldK.txt``.  The recipe runs two rounds: the second round's teachers pair the CRFs with the
 first round's students (``--second-round`` lets ``--model`` take such a pair; ``--weight 0.5``
-for the folds).  Deterministic: the sample is seeded and the models are.
+for the folds).  The teacher pools its two models' marginals by their mean (``--pool``), as the
+recipe's teachers did, whatever the model's ``.json`` says.  Deterministic: the sample is seeded
+and the models are.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from marsad.ner import load_ner
 from marsad.ner.conll import to_iob2
-from marsad.ner.models import EnsembleModel, NerModel
+from marsad.ner.models import POOLS, EnsembleModel, NerModel
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,6 +110,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--weight", type=float, default=WEIGHT, help="with the folds: the network's weight")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument(
+        "--pool",
+        choices=POOLS,
+        default="mean",
+        help="how the teacher pools its two models' marginals (the recipe's teachers: the mean)",
+    )
+    ap.add_argument(
         "--second-round",
         action="store_true",
         help="accept a --model whose network learnt from pseudo-labelled news itself",
@@ -171,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
                 sys.exit(
                     f"the model for {out} is not an ensemble: attach its network first (train_ner_nn.py)"
                 )
+            model.pool = args.pool  # whatever its .json says: the teacher is the recipe's
             kept = confident(model, sample, args.min_prob)
         write_conll(out, kept)
         ents = sum(t.startswith("B-") for _, tags in kept for t in tags)

@@ -7,7 +7,9 @@ The network of ``tools/train_ner_nn.py`` (the mean of learned embeddings of a wo
 features, its fixed word vector, its multi-word gazetteer tags, then one BiLSTM layer) learns
 here from unlabeled news what comes next: at each token the forward LSTM's state predicts the
 cluster of the next word (1,024 syntactic clusters of ``clusters.tsv.gz``, one class for a word too
-rare for one, one for the sentence's end) and the backward state the cluster of the word before.
+rare for one, one for the sentence's end) and the backward state the cluster of the word before;
+with ``--words N``, the word itself among the N most frequent (an adaptive softmax), not its
+cluster.
 ANERcorp's 125,000 tokens teach the network's LSTM little about Arabic sentences; 2.6 million
 words of news (100,000 sentences; ``--sentences`` for more) teach it more, and the NER training
 then starts from those weights (``--init``: the LSTM's weights and the embedding of every feature
@@ -56,7 +58,9 @@ BATCH = 32
 class Corpus:
     """Sentences encoded as the network's inputs, and each word's cluster to predict."""
 
-    def __init__(self, sents: list[list[str]], inputs: NeuralInputs, clusters: Clusters) -> None:
+    def __init__(
+        self, sents: list[list[str]], inputs: NeuralInputs, clusters: Clusters, vocab: dict[str, int] | None
+    ) -> None:
         self.encoded = train_ner_nn.Encoded(
             [(inputs, [(s, ["O"] * len(s)) for s in sents])],
             len(inputs.features),
@@ -64,9 +68,13 @@ class Corpus:
             {},
             None,
         )
+        word = inputs.featurizer.word
+        if vocab is not None:  # the word itself (its matching form), or one class for a rare word
+            rare = len(vocab)
+            self.targets = [np.array([vocab.get(word(w).norm, rare) for w in s], np.int64) for s in sents]
+            return
         k = clusters.ks.index(GRAIN)
         rare = int(GRAIN)
-        word = inputs.featurizer.word
         self.targets = [
             np.array([int(c[k]) if (c := clusters.table.get(word(w).norm)) else rare for w in s], np.int64)
             for s in sents
@@ -77,15 +85,22 @@ class Corpus:
 
 
 class LanguageModel(nn.Module):
-    """The NER network's inputs and BiLSTM with a classifier over next and previous clusters."""
+    """The NER network's inputs and BiLSTM with a classifier over next and previous clusters
+    (``cutoffs`` empty) or words (an adaptive softmax: the frequent words in a head, the rest in
+    clusters of shrinking dimension, Grave et al. 2017)."""
 
-    def __init__(self, net: train_ner_nn.Net, hidden: int, n_classes: int) -> None:
+    def __init__(self, net: train_ner_nn.Net, hidden: int, n_classes: int, cutoffs: list[int]) -> None:
         super().__init__()
         self.net = net
         self.hidden = hidden
         self.n_classes = n_classes
-        self.ahead = nn.Linear(hidden, n_classes)
-        self.behind = nn.Linear(hidden, n_classes)
+        self.adaptive = bool(cutoffs)
+        if self.adaptive:
+            self.ahead: nn.Module = nn.AdaptiveLogSoftmaxWithLoss(hidden, n_classes, cutoffs, div_value=4.0)
+            self.behind: nn.Module = nn.AdaptiveLogSoftmaxWithLoss(hidden, n_classes, cutoffs, div_value=4.0)
+        else:
+            self.ahead = nn.Linear(hidden, n_classes)
+            self.behind = nn.Linear(hidden, n_classes)
 
     def states(self, batch: tuple[torch.Tensor, ...]) -> torch.Tensor:
         """The BiLSTM's states over a batch of ``Encoded.batch``, with the network's dropout."""
@@ -105,6 +120,19 @@ class LanguageModel(nn.Module):
             ahead[r, n - 1] = end
             behind[r, 1:n] = y[: n - 1]
             behind[r, 0] = end
+        if self.adaptive:
+            total = torch.zeros(())
+            right = 0
+            for head, states, y in [
+                (self.ahead, h[:, :, : self.hidden], ahead),
+                (self.behind, h[:, :, self.hidden :], behind),
+            ]:
+                keep = y != -100
+                x, t = states[keep], y[keep]
+                total = total + head(x, t).loss * len(t)
+                if not self.training:  # the most probable word: a full softmax, held-out only
+                    right += int((head.predict(x) == t).sum())
+            return total, right, 2 * int((ahead != -100).sum())
         out_a = self.ahead(h[:, :, : self.hidden])
         out_b = self.behind(h[:, :, self.hidden :])
         ce = nn.functional.cross_entropy
@@ -125,11 +153,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--hidden", type=int, default=64, help="as train_ner_nn.py's --hidden")
     ap.add_argument("--feat-dim", type=int, default=64, help="as train_ner_nn.py's --feat-dim")
+    ap.add_argument(
+        "--words",
+        type=int,
+        default=0,
+        help="predict the next and previous word itself among this many frequent ones, not its cluster",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     if args.sentences < 1 or args.epochs < 1:
         sys.exit(f"--sentences {args.sentences} --epochs {args.epochs}: both must be at least 1")
+    if args.words and args.words < 20_000:
+        sys.exit(
+            f"--words {args.words}: give at least 20000 words (the adaptive softmax's head and clusters)"
+        )
     torch.set_num_threads(1)
     folder = args.shared / "data" / "saudinewsnet"
     if not folder.is_dir():
@@ -158,15 +196,22 @@ def main(argv: list[str] | None = None) -> None:
     features = sorted(f for f, c in counts.items() if c >= MIN_COUNT)
     words, vectors = train_ner_nn.load_vectors(args.vectors, args.max_vectors)
     inputs = NeuralInputs(feat, features, words)
+    vocab = None
+    if args.words:
+        norms: Counter[str] = Counter(feat.word(w).norm for s in train for w in s)
+        vocab = {w: i for i, (w, _) in enumerate(norms.most_common(args.words))}
     t0 = time.time()
-    data, held_out = Corpus(train, inputs, clusters), Corpus(held, inputs, clusters)
+    data, held_out = Corpus(train, inputs, clusters, vocab), Corpus(held, inputs, clusters, vocab)
     print(f"{len(features)} features; encoded in {time.time() - t0:.0f} s", flush=True)
 
     torch.manual_seed(args.seed)
     net = train_ner_nn.Net(
         len(features), vectors, args.feat_dim, args.hidden, 0.3, 0.0, 4, 0, 0, 0.1, features.index("v=oov")
     )
-    lm = LanguageModel(net, args.hidden, int(GRAIN) + 2)
+    if vocab is None:
+        lm = LanguageModel(net, args.hidden, int(GRAIN) + 2, [])
+    else:  # the words, one class for the rare ones and one for the sentence's end
+        lm = LanguageModel(net, args.hidden, len(vocab) + 2, [2_000, 10_000])
     params = [
         p for n, p in lm.named_parameters() if n.startswith(("net.feat.", "net.lstm.", "ahead", "behind"))
     ]
@@ -198,7 +243,7 @@ def main(argv: list[str] | None = None) -> None:
                 h_loss, h_right, h_n = h_loss + float(loss), h_right + right, h_n + n
         print(
             f"epoch {epoch}: loss {total / seen:.3f}, held out {h_loss / h_n:.3f}, "
-            f"clusters guessed {h_right / h_n:.1%} ({time.time() - t0:.0f} s)",
+            f"{'words' if vocab else 'clusters'} guessed {h_right / h_n:.1%} ({time.time() - t0:.0f} s)",
             flush=True,
         )
     state = {k: v.detach().clone() for k, v in net.state_dict().items() if k.startswith(("feat.", "lstm."))}
@@ -207,7 +252,12 @@ def main(argv: list[str] | None = None) -> None:
         {
             "features": features,
             "state": state,
-            "settings": {"hidden": args.hidden, "feat_dim": args.feat_dim, "sentences": len(train)},
+            "settings": {
+                "hidden": args.hidden,
+                "feat_dim": args.feat_dim,
+                "sentences": len(train),
+                "target": f"{len(vocab)} words" if vocab else f"{GRAIN} clusters",
+            },
         },
         args.out,
     )

@@ -12,15 +12,17 @@ is never read.  Deterministic: fixed seeds, one thread, a seeded data order.  Th
 every epoch is computed by the numpy tagger on the exported weights, so it is the score the
 package gets.  ``--final`` trains on everything for the best dev epoch count (or ``--epochs``
 with ``--skip-dev``) and writes ``ner.npz`` to ``src/marsad/ner/data/``, where it joins the CRF
-of ``model.json`` as an ensemble (the two models' marginals averaged, ``--weight`` for the
-network's; ``marsad.ner.models.EnsembleModel``); with ``--alone`` it replaces the CRF instead
+of ``model.json`` as an ensemble (the two models' marginals pooled, ``--weight`` for the
+network's, ``--pool`` geometric by default; ``marsad.ner.models.EnsembleModel``); with ``--alone``
+it replaces the CRF instead
 (``model.json`` then says ``"kind": "neural"``).
 
 ``--extra DIR`` adds pseudo-labelled news (``tools/ner_pseudo.py``: SaudiNewsNet sentences the
 ensemble tags confidently) to the training sentences of each run, self-training the network.
 The packaged network is trained so, with ``--word-drop 0.1 --weight 0.5``, in two rounds: a plain
 network (no ``--extra``) tags the news with the CRF for a first student, which tags it again for
-the packaged one.  The recipe is in ``marsad/ner/MODEL_CARD.md``.
+the packaged one; both students start from the network pretrained as a language model
+(``--init``, ``tools/pretrain_ner_lm.py``).  The recipe is in ``marsad/ner/MODEL_CARD.md``.
 
 ``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
 network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
@@ -60,7 +62,7 @@ from marsad.ner import load_ner
 from marsad.ner.conll import read_conll, score_spans, tag_spans, to_iob2, to_iobes
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, read_gazetteer_file
-from marsad.ner.models import CrfModel, EnsembleModel, NerModel, NeuralModel
+from marsad.ner.models import POOLS, CrfModel, EnsembleModel, NerModel, NeuralModel
 from marsad.ner.neural import (
     CHAR_DIM,
     LABELS,
@@ -490,6 +492,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--skip-dev", action="store_true", help="no dev run: train for --epochs (CV, final)")
     ap.add_argument("--last", action="store_true", help="dev run: keep the last epoch, not the best")
     ap.add_argument("--weight", type=float, default=WEIGHT, help="the network's weight in the ensemble")
+    ap.add_argument(
+        "--pool", choices=POOLS, default="geometric", help="how the ensemble pools the two models' marginals"
+    )
     ap.add_argument("--crf-folds", type=Path, help="with --folds: also score each fold with this CRF")
     ap.add_argument("--keep-folds", type=Path, help="with --folds: keep each fold's network here (foldK.npz)")
     ap.add_argument(
@@ -668,10 +673,8 @@ def main(argv: list[str] | None = None) -> None:
     }
     epochs = args.epochs
     tr, dev = split(sents, args.dev_fraction)
-    if args.skip_dev:  # --epochs as chosen before; the dev scores stay those of model.json
-        old = DATA / "model.json"
-        if old.exists():
-            record["dev_scores"] = json.loads(old.read_text(encoding="utf-8")).get("dev_scores")
+    if args.skip_dev:  # --epochs as chosen before; no dev scores (another network's would mislead)
+        print("no dev run (--skip-dev): the model records no dev scores", flush=True)
     else:
         dev_feat = featurizer("dev.profile.tsv.gz")
         dev_parts = jackknife(tr, "dev.part") + extra("dev.txt")
@@ -686,7 +689,7 @@ def main(argv: list[str] | None = None) -> None:
         dev_record = with_pseudo({**record, "file": args.save_dev.name}, dev_parts)
         args.save_dev.with_suffix(".json").write_text(json.dumps(dev_record, ensure_ascii=False, indent=2))
         if args.attach:
-            attach(args.attach, args.save_dev, args.weight, settings, dev_record)
+            attach(args.attach, args.save_dev, args.weight, settings, dev_record, args.pool)
             model = load_ner(model=args.attach).model
             scores = as_record(score_spans(*predict_model(model, dev)))
             print_scores(f"dev, the ensemble with {args.attach.name} (weight {args.weight}):", scores)
@@ -716,7 +719,7 @@ def main(argv: list[str] | None = None) -> None:
                         f"{args.crf_folds / f'fold{k}.crfsuite'} is not a CRF: pass train_ner.py's --keep-folds"
                     )
                 models["crf"] = crf
-                models["ensemble"] = EnsembleModel(crf, network, args.weight)
+                models["ensemble"] = EnsembleModel(crf, network, args.weight, pool=args.pool)
             line = []
             for name, model in models.items():
                 g, p = predict_model(model, held)
@@ -742,13 +745,19 @@ def main(argv: list[str] | None = None) -> None:
                 json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
         else:
-            attach(DATA / "model.crfsuite", DATA / "ner.npz", args.weight, settings, record)
+            attach(DATA / "model.crfsuite", DATA / "ner.npz", args.weight, settings, record, args.pool)
 
 
 def attach(
-    crf: Path, network: Path, weight: float, settings: FeatureSettings, record: dict[str, Any] | None = None
+    crf: Path,
+    network: Path,
+    weight: float,
+    settings: FeatureSettings,
+    record: dict[str, Any] | None = None,
+    pool: str = "mean",
 ) -> None:
-    """Make the CRF ``crf`` (its ``.json``) an ensemble with ``network``, a file beside it."""
+    """Make the CRF ``crf`` (its ``.json``) an ensemble with ``network``, a file beside it, their
+    marginals pooled as ``pool`` says (``marsad.ner.models.pool_marginals``)."""
     if network.parent.resolve() != crf.parent.resolve():
         sys.exit(f"{network} must be in the folder of {crf}: the model's .json names it by file name")
     meta_path = crf.with_suffix(".json")
@@ -758,12 +767,17 @@ def attach(
         sys.exit(f"cannot read {meta_path} ({exc}): train the CRF first (tools/train_ner.py)")
     if meta.get("kind") == "neural":
         sys.exit(f"{meta_path} is a network's: retrain the CRF (tools/train_ner.py --final) first")
-    ens: dict[str, Any] = {"file": network.name, "weight": weight, "settings": settings.to_dict()}
+    ens: dict[str, Any] = {
+        "file": network.name,
+        "weight": weight,
+        "pool": pool,
+        "settings": settings.to_dict(),
+    }
     if record is not None:
         ens["network"] = {k: v for k, v in record.items() if k not in ("segmentation", "settings", "file")}
     meta["ensemble"] = ens
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"{meta_path}: ensemble with {network.name}, weight {weight}")
+    print(f"{meta_path}: ensemble with {network.name}, weight {weight}, {pool} pool")
 
 
 def predict_model(model: NerModel, sents: Sents) -> tuple[list[Any], list[Any]]:

@@ -118,6 +118,30 @@ _LOG_END = np.where(_END, 0.0, -np.inf).astype(np.float32)
 _ONES = np.ones(len(LABELS), np.float32)
 
 
+POOLS = ("mean", "geometric")
+_EPS = np.float32(1e-6)
+
+
+def pool_marginals(crf: np.ndarray, net: np.ndarray, weight: float, pool: str) -> np.ndarray:
+    """Two models' per-token label marginals pooled into one distribution per token, ``weight``
+    for the second's: their weighted ``mean``, or their weighted ``geometric`` mean renormalised
+    (``crf**(1 - weight) * net**weight``, each lifted by 10⁻⁶ so that no label one model rules
+    out is ruled out for both).  The geometric pool lets a model that is sure a token is not a
+    name outvote one that is unsure, where the mean lets the unsure one's spread through."""
+    w = np.float32(weight)
+    if pool == "mean":
+        out: np.ndarray = (1 - w) * crf + w * net
+        return out
+    if pool != "geometric":
+        raise ValueError(f"ensemble pool {pool!r} is not one of {', '.join(POOLS)}: fix model.json")
+    if w == np.float32(0.5):
+        prod = np.sqrt((crf + _EPS) * (net + _EPS))
+    else:
+        prod = (crf + _EPS) ** (1 - w) * (net + _EPS) ** w
+    out = prod / prod.sum(axis=-1, keepdims=True)
+    return out
+
+
 def decode_marginals(marg: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The IOBES-valid label paths (indices into ``LABELS``) with the highest product of
     per-token marginals, for a padded batch (sentences, tokens, labels): how averaged marginals
@@ -331,22 +355,30 @@ def _buckets(lens: Sequence[int]) -> list[list[int]]:
 
 
 class EnsembleModel:
-    """The CRF and the BiLSTM-CRF together: per token, the weighted mean of their marginals
-    (``weight`` for the network's), decoded by :func:`decode_marginals`.
+    """The CRF and the BiLSTM-CRF together: per token, their marginals pooled (``weight`` for the
+    network's; ``pool``: see :func:`pool_marginals`), decoded by :func:`decode_marginals`.
 
     The two models err differently (the CRF is the more precise, the network finds more rare
-    names), so the mean beats either in every cross-validation fold (``MODEL_CARD.md``).
+    names), so the pool beats either in every cross-validation fold (``MODEL_CARD.md``).
     """
 
     def __init__(
-        self, crf: CrfModel, neural: NeuralModel, weight: float, crf_weights: CrfWeights | None = None
+        self,
+        crf: CrfModel,
+        neural: NeuralModel,
+        weight: float,
+        crf_weights: CrfWeights | None = None,
+        pool: str = "mean",
     ) -> None:
         """``crf_weights``: the CRF's, if the caller already has them (reading them from crfsuite
         takes a third of a second)."""
         if not 0.0 <= weight <= 1.0:
             raise ValueError(f"ensemble weight {weight} must be within 0..1: fix model.json")
+        if pool not in POOLS:
+            raise ValueError(f"ensemble pool {pool!r} is not one of {', '.join(POOLS)}: fix model.json")
         self.crf = crf
         self.neural = neural
+        self.pool = pool
         self.weight = np.float32(weight)
         self.weights = crf_weights or CrfWeights(crf_dump(crf.tagger))
         self._marg: list[np.ndarray] = []
@@ -371,7 +403,7 @@ class EnsembleModel:
             crf_emit, _mask = self.weights.emissions(self.crf.featurizer, todo)
             # both models' marginals in one forward-backward pass
             both = forward_backward(np.stack([crf_emit, net_emit]), mask, *self._stacked)
-            mean = (1 - self.weight) * both[0] + self.weight * both[1]
+            mean = pool_marginals(both[0], both[1], self.weight, self.pool)
             paths = decode_marginals(mean, mask)
             for r, i in enumerate(idx):
                 k = len(sentences[i])

@@ -272,7 +272,9 @@ class NerStage:
                 Featurizer(clusters, gazetteer, FeatureSettings(**es), profile=profile),
                 source=featurizer,
             )
-            both = EnsembleModel(crf, NeuralModel(net), float(ens["weight"]), CrfWeights(info))
+            both = EnsembleModel(
+                crf, NeuralModel(net), float(ens["weight"]), CrfWeights(info), str(ens.get("pool", "mean"))
+            )
         except (OSError, KeyError, TypeError, ValueError) as exc:
             raise RuntimeError(
                 f"cannot read the network {ens.get('file')!r} of the NER model {model} ({exc}): "
