@@ -13,7 +13,7 @@ every epoch is computed by the numpy tagger on the exported weights, so it is th
 package gets.  ``--final`` trains on everything for the best dev epoch count (or ``--epochs``
 with ``--skip-dev``) and writes ``ner.npz`` to ``src/marsad/ner/data/``, where it joins the CRF
 of ``model.json`` as an ensemble (the two models' marginals pooled, ``--weight`` for the
-network's, ``--pool`` geometric by default; ``marsad.ner.models.EnsembleModel``); with ``--alone``
+network's, ``--pool`` the mean by default; ``marsad.ner.models.EnsembleModel``); with ``--alone``
 it replaces the CRF instead
 (``model.json`` then says ``"kind": "neural"``).
 
@@ -21,8 +21,7 @@ it replaces the CRF instead
 ensemble tags confidently) to the training sentences of each run, self-training the network.
 The packaged network is trained so, with ``--word-drop 0.1 --weight 0.5``, in two rounds: a plain
 network (no ``--extra``) tags the news with the CRF for a first student, which tags it again for
-the packaged one; both students start from the network pretrained as a language model
-(``--init``, ``tools/pretrain_ner_lm.py``).  The recipe is in ``marsad/ner/MODEL_CARD.md``.
+the packaged one.  The recipe is in ``marsad/ner/MODEL_CARD.md``.
 
 ``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
 network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
@@ -493,7 +492,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--last", action="store_true", help="dev run: keep the last epoch, not the best")
     ap.add_argument("--weight", type=float, default=WEIGHT, help="the network's weight in the ensemble")
     ap.add_argument(
-        "--pool", choices=POOLS, default="geometric", help="how the ensemble pools the two models' marginals"
+        "--pool", choices=POOLS, default="mean", help="how the ensemble pools the two models' marginals"
     )
     ap.add_argument("--crf-folds", type=Path, help="with --folds: also score each fold with this CRF")
     ap.add_argument("--keep-folds", type=Path, help="with --folds: keep each fold's network here (foldK.npz)")
