@@ -393,7 +393,6 @@ def test_model_card_matches_model() -> None:
     if network:  # the ensemble the stage runs: its scores as recorded when it was built
         assert data.joinpath(meta["ensemble"]["file"]).is_file()
         assert f"{network['cv_scores_ensemble']['ALL']['f1']:.4f}" in card
-        assert network.get("cv_scores_ensemble"), "the ensemble's cross-validation: tools/ner_cv.py --record"
         if network.get("dev_scores_ensemble"):  # a --skip-dev network has none
             assert f"{network['dev_scores_ensemble']['ALL']['f1']:.4f}" in card
         assert f'"pool": "{meta["ensemble"].get("pool", "mean")}"' in card

@@ -1,6 +1,6 @@
 """Score kept cross-validation fold models of the NER ensemble, pooled over the folds.
 
-    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--pool geometric] [--record]
+    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--pool P] [--record]
 
 Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --folds 5
 --keep-folds DIR``) with the network ``foldK.npz`` (``tools/train_ner_nn.py --folds 5
@@ -8,13 +8,13 @@ Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --f
 ``tools/ner_pseudo.py`` loads its teachers, and tags the held-out block of ``train.txt`` the
 fold left out.  Printed: per fold and pooled (CoNLL exact match, per type), the CRF alone, the
 network alone and the ensemble at each weight, its marginals pooled as ``--pool`` says (the
-packaged model's pool by default; ``marsad.ner.models.pool_marginals``).  Several ``--net-folds`` folders are averaged
-(their marginals, equal weights) into one network.
+packaged model's pool by default; ``marsad.ner.models.pool_marginals``).  Several
+``--net-folds`` folders are averaged (their marginals, equal weights) into one network.
 
 ``--record`` writes the pooled scores at the packaged weight into ``model.json``'s ensemble entry
-(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``) and the pool into ``pool``, as a
-``train_ner_nn.py --folds 5 --final`` run in one process does.  The held-out test split is never
-read.
+(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``) and the pool into
+``pool``, as a ``train_ner_nn.py --folds 5 --final`` run in one process does.  The held-out test
+split is never read.
 """
 
 from __future__ import annotations
@@ -79,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     ens_entry = packaged.get("ensemble") or {}
     packaged_weight = float(ens_entry.get("weight", WEIGHT))
     pool = args.pool or str(ens_entry.get("pool", "mean"))
+    if pool not in POOLS:
+        sys.exit(f"{DATA / 'model.json'} names the pool {pool!r}: pass --pool {' or '.join(POOLS)}")
     if args.record:  # before the scoring, not after it
         if "network" not in ens_entry:
             sys.exit(f"{DATA / 'model.json'} has no network in its ensemble: train_ner_nn.py --final first")

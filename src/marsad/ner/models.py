@@ -129,17 +129,19 @@ def pool_marginals(crf: np.ndarray, net: np.ndarray, weight: float, pool: str) -
     out is ruled out for both).  The geometric pool lets a model that is sure a token is not a
     name outvote one that is unsure, where the mean lets the unsure one's spread through."""
     w = np.float32(weight)
-    if pool == "mean":
+    if check_pool(pool) == "mean":
         out: np.ndarray = (1 - w) * crf + w * net
         return out
-    if pool != "geometric":
-        raise ValueError(f"ensemble pool {pool!r} is not one of {', '.join(POOLS)}: fix model.json")
-    if w == np.float32(0.5):
-        prod = np.sqrt((crf + _EPS) * (net + _EPS))
-    else:
-        prod = (crf + _EPS) ** (1 - w) * (net + _EPS) ** w
+    prod = (crf + _EPS) ** (1 - w) * (net + _EPS) ** w
     out = prod / prod.sum(axis=-1, keepdims=True)
     return out
+
+
+def check_pool(pool: str) -> str:
+    """``pool`` if it names one of :data:`POOLS`; otherwise a ``ValueError`` naming the fix."""
+    if pool not in POOLS:
+        raise ValueError(f"ensemble pool {pool!r} is not one of {', '.join(POOLS)}: fix model.json")
+    return pool
 
 
 def decode_marginals(marg: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -374,11 +376,9 @@ class EnsembleModel:
         takes a third of a second)."""
         if not 0.0 <= weight <= 1.0:
             raise ValueError(f"ensemble weight {weight} must be within 0..1: fix model.json")
-        if pool not in POOLS:
-            raise ValueError(f"ensemble pool {pool!r} is not one of {', '.join(POOLS)}: fix model.json")
         self.crf = crf
         self.neural = neural
-        self.pool = pool
+        self.pool = check_pool(pool)
         self.weight = np.float32(weight)
         self.weights = crf_weights or CrfWeights(crf_dump(crf.tagger))
         self._marg: list[np.ndarray] = []
