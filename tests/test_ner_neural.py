@@ -517,6 +517,26 @@ def test_cv_decodes_the_weighted_mean_of_the_fold_models() -> None:
         assert pred == [{(1, 3, "PER")}, {(1, 2, "PER")}]
 
 
+def test_cv_dev_pair_is_checked_before_any_scoring(tmp_path: Path) -> None:
+    """``tools/ner_cv.py --dev-crf/--dev-net``: one without the other, or a missing file, stops the
+    run at once with the fix, before hours of cross-validation scoring."""
+    pytest.importorskip("torch")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+    from ner_cv import main
+
+    crf = tmp_path / "dev.crfsuite"
+    crf.write_bytes(b"")
+    base = ["--shared", str(tmp_path), "--crf-folds", str(tmp_path), "--net-folds", str(tmp_path)]
+    with pytest.raises(SystemExit, match="--dev-crf and --dev-net go together"):
+        main([*base, "--dev-crf", str(crf)])
+    with pytest.raises(
+        SystemExit, match=r"devnn\.npz not found: make it with tools/train_ner_nn\.py --save-dev"
+    ):
+        main([*base, "--dev-crf", str(crf), "--dev-net", str(tmp_path / "devnn.npz")])
+
+
 def test_geometric_pool_lets_a_sure_model_outvote_an_unsure_one() -> None:
     """``pool_marginals``: the mean splits the difference; the geometric pool is the renormalised
     weighted product, so a model that is sure a token is ``O`` (0.98) outvotes one that spreads

@@ -11,10 +11,15 @@ network alone and the ensemble at each weight, its marginals pooled as ``--pool`
 packaged model's pool by default; ``marsad.ner.models.pool_marginals``).  Several
 ``--net-folds`` folders are averaged (their marginals, equal weights) into one network.
 
+``--dev-crf DEV.crfsuite --dev-net DEVNN.npz`` also scores the dev run's pair (``train_ner.py
+--save-dev``, ``train_ner_nn.py --save-dev``) on the dev block (the last 10 % of ``train.txt``):
+the network alone and the ensemble at the same weights and pool.
+
 ``--record`` writes the pooled scores at the packaged weight into ``model.json``'s ensemble entry
-(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``) and the pool into
-``pool``, as a ``train_ner_nn.py --folds 5 --final`` run in one process does.  The held-out test
-split is never read.
+(``cv_scores`` for the network, ``cv_scores_crf``, ``cv_scores_ensemble``; with the dev pair
+``dev_scores`` and ``dev_scores_ensemble``) and the pool into ``pool``, as a ``train_ner_nn.py
+--save-dev --attach --folds 5 --final`` run in one process does: so the dev run, the folds and a
+``--skip-dev --final`` run can be separate processes.  The held-out test split is never read.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main(argv: list[str] | None = None) -> None:
     import ner_profile  # these need the tools extra (scipy, torch)
     from ner_pseudo import fold_model
-    from train_ner import as_record, print_scores
+    from train_ner import as_record, print_scores, split
     from train_ner_nn import DATA, WEIGHT, predict_model
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--pool", choices=POOLS, help="how the marginals are pooled (default: the packaged model's)"
     )
+    ap.add_argument("--dev-crf", type=Path, help="the dev run's CRF (tools/train_ner.py --save-dev)")
+    ap.add_argument("--dev-net", type=Path, help="the dev run's network (tools/train_ner_nn.py --save-dev)")
     ap.add_argument(
         "--record", action="store_true", help="write the scores at the packaged weight into model.json"
     )
@@ -66,6 +73,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"--weights {args.weights!r}: give numbers between 0 and 1 separated by commas")
     if any(not 0.0 <= w <= 1.0 for w in weights):
         sys.exit(f"--weights {args.weights!r}: each weight must be within 0..1")
+    if (args.dev_crf is None) != (args.dev_net is None):
+        sys.exit("--dev-crf and --dev-net go together: the dev run's CRF and its network")
+    for path, fix in [
+        (args.dev_crf, "train_ner.py --save-dev"),
+        (args.dev_net, "train_ner_nn.py --save-dev"),
+    ]:
+        if path is not None and not path.is_file():
+            sys.exit(f"{path} not found: make it with tools/{fix}")
     train_path = args.shared / "data" / "anercorp" / "train.txt"
     if not train_path.exists():
         sys.exit(f"{train_path} not found: pass --shared pointing at the shared data folder")
@@ -123,16 +138,34 @@ def main(argv: list[str] | None = None) -> None:
         print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", scores[name])
     print(f"pool: {pool}")
     print("summary: " + ", ".join(f"{n} {scores[n]['ALL']['f1']:.4f}" for n in names))
+    dev_scores: dict[str, Any] = {}
+    if args.dev_crf is not None and args.dev_net is not None:
+        _, dev = split(sents, 0.1)  # train_ner_nn.py's dev block
+        with tempfile.TemporaryDirectory() as tmp:
+            model = fold_model(args.dev_crf, args.dev_net, 0.5, Path(tmp))
+            if not isinstance(model, EnsembleModel):
+                sys.exit(f"{args.dev_crf} with {args.dev_net} did not load as an ensemble")
+            parts = marginals([model], dev)
+            dev_runs = {"network": predict_model(model.neural, dev)}
+            dev_runs |= {f"ensemble {w}": decode(parts, dev, w, pool) for w in weights}
+        for name, (gold, pred) in dev_runs.items():
+            dev_scores[name] = as_record(score_spans(gold, pred))
+            print_scores(f"dev block ({len(dev)} sentences), {name}:", dev_scores[name])
+        print("dev summary: " + ", ".join(f"{n} {r['ALL']['f1']:.4f}" for n, r in dev_scores.items()))
     if args.record:
         net = ens_entry["network"]
         net["cv_scores"] = scores["network"]
         net["cv_scores_crf"] = scores["crf"]
         net["cv_scores_ensemble"] = scores[f"ensemble {packaged_weight}"]
+        if dev_scores:
+            net["dev_scores"] = dev_scores["network"]
+            net["dev_scores_ensemble"] = dev_scores[f"ensemble {packaged_weight}"]
         ens_entry["pool"] = pool
         (DATA / "model.json").write_text(
             json.dumps(packaged, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        print(f"{DATA / 'model.json'}: cross-validation scores recorded (weight {packaged_weight})")
+        what = "cross-validation and dev scores" if dev_scores else "cross-validation scores"
+        print(f"{DATA / 'model.json'}: {what} recorded (weight {packaged_weight})")
 
 
 def marginals(models: list[EnsembleModel], sents: list[tuple[list[str], list[str]]]) -> list[Any]:
