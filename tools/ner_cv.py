@@ -1,6 +1,7 @@
 """Score kept cross-validation fold models of the NER ensemble, pooled over the folds.
 
-    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--pool P] [--record]
+    python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--pool P]
+        [--dev-crf DEV.crfsuite --dev-net DEVNN.npz] [--record]
 
 Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --folds 5
 --keep-folds DIR``) with the network ``foldK.npz`` (``tools/train_ner_nn.py --folds 5
