@@ -106,6 +106,20 @@ def main(argv: list[str] | None = None) -> None:
             weights.append(packaged_weight)
 
     sents = read_conll(train_path)
+    dev_scores: dict[str, Any] = {}  # first: a dev pair that does not load stops the run at once
+    if args.dev_crf is not None and args.dev_net is not None:
+        _, dev = split(sents, 0.1)  # train_ner_nn.py's dev block
+        with tempfile.TemporaryDirectory() as tmp:
+            model = fold_model(args.dev_crf, args.dev_net, 0.5, Path(tmp))
+            if not isinstance(model, EnsembleModel):
+                sys.exit(f"{args.dev_crf} with {args.dev_net} did not load as an ensemble")
+            parts = marginals([model], dev)
+            dev_runs = {"network": predict_model(model.neural, dev)}
+            dev_runs |= {f"ensemble {w}": decode(parts, dev, w, pool) for w in weights}
+        for name, (gold, pred) in dev_runs.items():
+            dev_scores[name] = as_record(score_spans(gold, pred))
+            print_scores(f"dev block ({len(dev)} sentences), {name}:", dev_scores[name])
+        print("dev summary: " + ", ".join(f"{n} {r['ALL']['f1']:.4f}" for n, r in dev_scores.items()))
     names = ["crf", "network"] + [f"ensemble {w}" for w in weights]
     runs: dict[str, tuple[list[Any], list[Any]]] = {n: ([], []) for n in names}
     for k, held in enumerate(ner_profile.parts(sents, args.folds)):
@@ -139,20 +153,6 @@ def main(argv: list[str] | None = None) -> None:
         print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", scores[name])
     print(f"pool: {pool}")
     print("summary: " + ", ".join(f"{n} {scores[n]['ALL']['f1']:.4f}" for n in names))
-    dev_scores: dict[str, Any] = {}
-    if args.dev_crf is not None and args.dev_net is not None:
-        _, dev = split(sents, 0.1)  # train_ner_nn.py's dev block
-        with tempfile.TemporaryDirectory() as tmp:
-            model = fold_model(args.dev_crf, args.dev_net, 0.5, Path(tmp))
-            if not isinstance(model, EnsembleModel):
-                sys.exit(f"{args.dev_crf} with {args.dev_net} did not load as an ensemble")
-            parts = marginals([model], dev)
-            dev_runs = {"network": predict_model(model.neural, dev)}
-            dev_runs |= {f"ensemble {w}": decode(parts, dev, w, pool) for w in weights}
-        for name, (gold, pred) in dev_runs.items():
-            dev_scores[name] = as_record(score_spans(gold, pred))
-            print_scores(f"dev block ({len(dev)} sentences), {name}:", dev_scores[name])
-        print("dev summary: " + ", ".join(f"{n} {r['ALL']['f1']:.4f}" for n, r in dev_scores.items()))
     if args.record:
         net = ens_entry["network"]
         net["cv_scores"] = scores["network"]

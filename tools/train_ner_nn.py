@@ -21,7 +21,8 @@ it replaces the CRF instead
 ensemble tags confidently) to the training sentences of each run, self-training the network.
 The packaged network is trained so, with ``--word-drop 0.1 --weight 0.5``, in two rounds: a plain
 network (no ``--extra``) tags the news with the CRF for a first student, which tags it again for
-the packaged one.  The recipe is in ``marsad/ner/MODEL_CARD.md``.
+the packaged one; both students start from the network pretrained as a language model
+(``--init``, ``tools/pretrain_ner_lm.py``).  The recipe is in ``marsad/ner/MODEL_CARD.md``.
 
 ``--context FILE`` adds the output of a context model (``tools/train_ner_context.py``) to the
 network's inputs and bundles its weights into the model; ``--keep-folds DIR`` keeps each
