@@ -535,6 +535,17 @@ def test_cv_dev_pair_is_checked_before_any_scoring(tmp_path: Path) -> None:
         SystemExit, match=r"devnn\.npz not found: make it with tools/train_ner_nn\.py --save-dev"
     ):
         main([*base, "--dev-crf", str(crf), "--dev-net", str(tmp_path / "devnn.npz")])
+    # --only-folds scores the folds that exist so far; it checks only their files, never --record
+    with pytest.raises(SystemExit, match="--only-folds 5: each fold must be within 0..4"):
+        main([*base, "--only-folds", "5"])
+    with pytest.raises(SystemExit, match="--only-folds 'a': give fold numbers"):
+        main([*base, "--only-folds", "a"])
+    with pytest.raises(SystemExit, match="--record writes the whole cross-validation"):
+        main([*base, "--only-folds", "0", "--record"])
+    (tmp_path / "data" / "anercorp").mkdir(parents=True)
+    (tmp_path / "data" / "anercorp" / "train.txt").write_text("كيري B-PERS\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"fold1\.crfsuite not found: make it with tools/train_ner\.py"):
+        main([*base, "--only-folds", "1"])
 
 
 def test_geometric_pool_lets_a_sure_model_outvote_an_unsure_one() -> None:

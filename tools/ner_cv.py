@@ -1,7 +1,7 @@
 """Score kept cross-validation fold models of the NER ensemble, pooled over the folds.
 
     python tools/ner_cv.py --crf-folds DIR --net-folds DIR [--weights 0.4,0.5,0.6] [--pool P]
-        [--dev-crf DEV.crfsuite --dev-net DEVNN.npz] [--record]
+        [--dev-crf DEV.crfsuite --dev-net DEVNN.npz] [--only-folds 0,1] [--record]
 
 Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --folds 5
 --keep-folds DIR``) with the network ``foldK.npz`` (``tools/train_ner_nn.py --folds 5
@@ -9,7 +9,8 @@ Each fold ``k`` pairs ``DIR/foldK.crfsuite`` (``tools/train_ner.py --profile --f
 ``tools/ner_pseudo.py`` loads its teachers, and tags the held-out block of ``train.txt`` the
 fold left out.  Printed: per fold and pooled (CoNLL exact match, per type), the CRF alone, the
 network alone and the ensemble at each weight, its marginals pooled as ``--pool`` says (the
-packaged model's pool by default; ``marsad.ner.models.pool_marginals``).  Several
+packaged model's pool by default; ``marsad.ner.models.pool_marginals``).  ``--only-folds 0,1``
+scores those folds alone, pooled over them, while the others still train.  Several
 ``--net-folds`` folders are averaged (their marginals, equal weights) into one network.
 
 ``--dev-crf DEV.crfsuite --dev-net DEVNN.npz`` also scores the dev run's pair (``train_ner.py
@@ -58,6 +59,10 @@ def main(argv: list[str] | None = None) -> None:
         help="tools/train_ner_nn.py --keep-folds DIR",
     )
     ap.add_argument("--folds", type=int, default=ner_profile.PARTS)
+    ap.add_argument(
+        "--only-folds",
+        help="score only these folds, such as 0,1 (pooled over them), while the others still train",
+    )
     ap.add_argument("--weights", default=str(WEIGHT), help="the network's weights to score, such as 0.4,0.5")
     ap.add_argument(
         "--pool", choices=POOLS, help="how the marginals are pooled (default: the packaged model's)"
@@ -74,6 +79,16 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"--weights {args.weights!r}: give numbers between 0 and 1 separated by commas")
     if any(not 0.0 <= w <= 1.0 for w in weights):
         sys.exit(f"--weights {args.weights!r}: each weight must be within 0..1")
+    only = list(range(args.folds))
+    if args.only_folds is not None:
+        try:
+            only = sorted({int(k) for k in args.only_folds.split(",")})
+        except ValueError:
+            sys.exit(f"--only-folds {args.only_folds!r}: give fold numbers separated by commas, such as 0,1")
+        if not only or not all(0 <= k < args.folds for k in only):
+            sys.exit(f"--only-folds {args.only_folds}: each fold must be within 0..{args.folds - 1}")
+        if args.record:
+            sys.exit("--record writes the whole cross-validation: drop --only-folds")
     if (args.dev_crf is None) != (args.dev_net is None):
         sys.exit("--dev-crf and --dev-net go together: the dev run's CRF and its network")
     for path, fix in [
@@ -85,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     train_path = args.shared / "data" / "anercorp" / "train.txt"
     if not train_path.exists():
         sys.exit(f"{train_path} not found: pass --shared pointing at the shared data folder")
-    for k in range(args.folds):
+    for k in only:
         for path, fix in [(args.crf_folds / f"fold{k}.crfsuite", "tools/train_ner.py --keep-folds")] + [
             (d / f"fold{k}.npz", "tools/train_ner_nn.py --keep-folds") for d in args.net_folds
         ]:
@@ -123,6 +138,8 @@ def main(argv: list[str] | None = None) -> None:
     names = ["crf", "network"] + [f"ensemble {w}" for w in weights]
     runs: dict[str, tuple[list[Any], list[Any]]] = {n: ([], []) for n in names}
     for k, held in enumerate(ner_profile.parts(sents, args.folds)):
+        if k not in only:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             models = []
             for i, d in enumerate(args.net_folds):
@@ -150,7 +167,8 @@ def main(argv: list[str] | None = None) -> None:
     scores = {}
     for name, (gold, pred) in runs.items():
         scores[name] = as_record(score_spans(gold, pred))
-        print_scores(f"{args.folds}-fold cross-validation, {name} (pooled):", scores[name])
+        what = "" if len(only) == args.folds else f", folds {','.join(map(str, only))} only"
+        print_scores(f"{args.folds}-fold cross-validation{what}, {name} (pooled):", scores[name])
     print(f"pool: {pool}")
     print("summary: " + ", ".join(f"{n} {scores[n]['ALL']['f1']:.4f}" for n in names))
     if args.record:
