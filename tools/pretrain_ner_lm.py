@@ -22,7 +22,7 @@ the news (seen five times), so the fine-tuning finds most of its own features pr
 sentences are those of ``tools/ner_profile.py`` (every SaudiNewsNet article, split and tokenised
 by marsad's pipeline), shuffled with a fixed seed; 2,000 of them are held out to report the
 loss and the accuracy of the cluster guesses.  Word dropout 0.1 (a word shown as an unknown
-one) and dropout 0.3; Adam at a constant rate of 0.002, or with ``--decay`` lowered linearly to
+one) and dropout 0.3; Adam at a constant rate of 0.002 (``--lr``), or with ``--decay`` lowered linearly to
 a tenth of it over the run.  ``--out`` is written after every pass over the news (``--epochs``),
 so a long run stopped part-way keeps its last finished pass.  Deterministic: fixed seeds, one
 thread.  Needs the ``tools`` extra.
@@ -163,6 +163,7 @@ def main(argv: list[str] | None = None) -> None:
         default=0,
         help="predict the next and previous word itself among this many frequent ones, not its cluster",
     )
+    ap.add_argument("--lr", type=float, default=LR, help="Adam's learning rate")
     ap.add_argument(
         "--decay",
         action="store_true",
@@ -173,6 +174,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     if args.sentences < 1 or args.epochs < 1:
         sys.exit(f"--sentences {args.sentences} --epochs {args.epochs}: both must be at least 1")
+    if not 0.0 < args.lr < 1.0:
+        sys.exit(f"--lr {args.lr}: give a learning rate between 0 and 1, such as {LR}")
     if args.words and args.words < 20_000:
         sys.exit(
             f"--words {args.words}: give at least 20000 words (the adaptive softmax's head and clusters)"
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     params = [
         p for n, p in lm.named_parameters() if n.startswith(("net.feat.", "net.lstm.", "ahead", "behind"))
     ]
-    opt = torch.optim.Adam(params, lr=LR)
+    opt = torch.optim.Adam(params, lr=args.lr)
     steps = args.epochs * -(-len(data) // BATCH)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, (lambda step: 1.0 - 0.9 * step / steps) if args.decay else (lambda step: 1.0)
@@ -275,6 +278,7 @@ def main(argv: list[str] | None = None) -> None:
                     "sentences": len(train),
                     "target": f"{len(vocab)} words" if vocab else f"{GRAIN} clusters",
                     "passes": epoch,
+                    "lr": args.lr,
                     "decay": args.decay,
                 },
             },
