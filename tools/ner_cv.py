@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
     import ner_profile  # these need the tools extra (scipy, torch)
     from ner_pseudo import fold_model
     from train_ner import as_record, print_scores, split
-    from train_ner_nn import DATA, WEIGHT, predict_model
+    from train_ner_nn import DATA, WEIGHT, fold_list, predict_model
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -81,12 +81,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"--weights {args.weights!r}: each weight must be within 0..1")
     only = list(range(args.folds))
     if args.only_folds is not None:
-        try:
-            only = sorted({int(k) for k in args.only_folds.split(",")})
-        except ValueError:
-            sys.exit(f"--only-folds {args.only_folds!r}: give fold numbers separated by commas, such as 0,1")
-        if not only or not all(0 <= k < args.folds for k in only):
-            sys.exit(f"--only-folds {args.only_folds}: each fold must be within 0..{args.folds - 1}")
+        only = fold_list(args.only_folds, args.folds)
         if args.record:
             sys.exit("--record writes the whole cross-validation: drop --only-folds")
     if (args.dev_crf is None) != (args.dev_net is None):

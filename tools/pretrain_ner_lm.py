@@ -22,10 +22,10 @@ the news (seen five times), so the fine-tuning finds most of its own features pr
 sentences are those of ``tools/ner_profile.py`` (every SaudiNewsNet article, split and tokenised
 by marsad's pipeline), shuffled with a fixed seed; 2,000 of them are held out to report the
 loss and the accuracy of the cluster guesses.  Word dropout 0.1 (a word shown as an unknown
-one) and dropout 0.3; Adam at a constant rate of 0.002 (``--lr``), or with ``--decay`` lowered linearly to
-a tenth of it over the run.  ``--out`` is written after every pass over the news (``--epochs``),
-so a long run stopped part-way keeps its last finished pass.  Deterministic: fixed seeds, one
-thread.  Needs the ``tools`` extra.
+one) and dropout 0.3; Adam at a constant rate of 0.002 (``--lr``), or with ``--decay`` lowered
+linearly to a tenth of it over the run.  ``--out`` is written after every pass over the news
+(``--epochs``), so a long run stopped part-way keeps its last finished pass.  Deterministic:
+fixed seeds, one thread.  Needs the ``tools`` extra.
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     opt = torch.optim.Adam(params, lr=args.lr)
     steps = args.epochs * -(-len(data) // BATCH)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, (lambda step: 1.0 - 0.9 * step / steps) if args.decay else (lambda step: 1.0)
+        opt, lambda step: 1.0 - 0.9 * step / steps if args.decay else 1.0
     )
     gen = torch.Generator().manual_seed(args.seed)
     for epoch in range(1, args.epochs + 1):
@@ -268,6 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             k: v.detach().clone() for k, v in net.state_dict().items() if k.startswith(("feat.", "lstm."))
         }
         args.out.parent.mkdir(parents=True, exist_ok=True)
+        part = args.out.with_name(args.out.name + ".part")  # the last pass stays whole until this one is
         torch.save(
             {
                 "features": features,
@@ -282,8 +283,9 @@ def main(argv: list[str] | None = None) -> None:
                     "decay": args.decay,
                 },
             },
-            args.out,
+            part,
         )
+        part.replace(args.out)
         print(f"wrote {args.out} (pass {epoch} of {args.epochs})", flush=True)
 
 

@@ -465,6 +465,17 @@ def train(
     return best[2], best[1], best[3]
 
 
+def fold_list(text: str, folds: int) -> list[int]:
+    """``--only-folds 0,1``: the fold numbers, sorted; anything else exits naming the fix."""
+    try:
+        only = sorted({int(k) for k in text.split(",")})
+    except ValueError:
+        sys.exit(f"--only-folds {text!r}: give fold numbers separated by commas, such as 0,1")
+    if not all(0 <= k < folds for k in only):
+        sys.exit(f"--only-folds {text}: each fold must be within 0..{folds - 1}")
+    return only
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -550,15 +561,12 @@ def main(argv: list[str] | None = None) -> None:
         )
     only = set(range(args.folds))
     if args.only_folds:
-        try:
-            only = {int(k) for k in args.only_folds.split(",")}
-        except ValueError:
-            sys.exit(f"--only-folds {args.only_folds!r}: give fold numbers separated by commas, such as 0,1")
-        if not args.folds or not only <= set(range(args.folds)) or not args.keep_folds:
+        if not args.folds or not args.keep_folds:
             sys.exit(
-                f"--only-folds {args.only_folds} needs --folds N with folds below N and --keep-folds DIR "
+                f"--only-folds {args.only_folds} needs --folds N and --keep-folds DIR "
                 "(tools/ner_cv.py scores the kept folds)"
             )
+        only = set(fold_list(args.only_folds, args.folds))
     if args.extra is not None:  # all of them now, not after hours of training
         names = [] if args.skip_dev else ["dev.txt"]
         names += [f"fold{k}.txt" for k in sorted(only)] + (["final.txt"] if args.final else [])
