@@ -501,6 +501,72 @@ def test_crf_dump_reads_the_weights_as_crfsuite_does(ner: NerStage) -> None:
     assert ours.state_features == theirs.state_features
 
 
+def test_read_crf_reads_the_model_file_as_crfsuite_does(ner: NerStage) -> None:
+    """The packaged CRF's labels, attributes and weights read from the file's own layout are
+    python-crfsuite's (whose dump prints the weights to six decimals), and so are the arrays the
+    ensemble computes its marginals with."""
+    from importlib import resources
+
+    from marsad.ner.models import CrfWeights, crf_dump, read_crf
+
+    raw = resources.files("marsad.ner").joinpath("data", "model.crfsuite").read_bytes()
+    got = read_crf(raw)
+    info = ner.model.crf.tagger.info()
+    assert got.labels == sorted(info.labels, key=lambda lab: int(info.labels[lab]))
+    state = {
+        (got.attrs[a], got.labels[b]): w
+        for k, a, b, w in zip(got.kind.tolist(), got.src.tolist(), got.dst.tolist(), got.weight.tolist())
+        if k == 0
+    }
+    moves = {
+        (got.labels[a], got.labels[b]): w
+        for k, a, b, w in zip(got.kind.tolist(), got.src.tolist(), got.dst.tolist(), got.weight.tolist())
+        if k == 1
+    }
+    assert len(state) == len(info.state_features) > 10_000 and state.keys() == info.state_features.keys()
+    assert max(abs(w - info.state_features[k]) for k, w in state.items()) <= 5.1e-7
+    assert moves.keys() == info.transitions.keys()
+    assert max(abs(w - info.transitions[k]) for k, w in moves.items()) <= 5.1e-7
+    assert got.state_attrs() == frozenset(a for a, _ in info.state_features)
+    fast, slow = CrfWeights(got), CrfWeights(crf_dump(ner.model.crf.tagger))
+    assert fast.attrs.keys() == slow.attrs.keys()
+    rows = [slow.attrs[a] for a in fast.attrs]
+    np.testing.assert_allclose(fast.state, slow.state[rows], atol=1e-6)
+    np.testing.assert_allclose(np.log(fast.exp_trans), np.log(slow.exp_trans), atol=1e-6)
+    np.testing.assert_array_equal(fast._missing, slow._missing)
+
+
+def test_read_crf_refuses_what_is_not_a_crfsuite_model(tmp_path: Any) -> None:
+    """A file that is not a whole crfsuite model is a clear error, for the reader and for the
+    stage that loads it (which names the file and how to rebuild it)."""
+    from importlib import resources
+    from pathlib import Path
+
+    from marsad.ner.models import read_crf
+
+    data = resources.files("marsad.ner").joinpath("data")
+    raw = data.joinpath("model.crfsuite").read_bytes()
+    for bad in (b"", b"not a model", raw[:1000], b"xCRF" + raw[4:], raw + b"\0"):
+        with pytest.raises(ValueError, match=r"^m\.crfsuite is not a crfsuite CRF model file \("):
+            read_crf(bad, "m.crfsuite")
+    # a string table's records out of place
+    off_attrs = int.from_bytes(raw[36:40], "little")
+    broken = bytearray(raw)
+    broken[off_attrs + 20 : off_attrs + 24] = (len(raw) * 2).to_bytes(4, "little")
+    with pytest.raises(ValueError, match="not a crfsuite CRF model file"):
+        read_crf(bytes(broken), "m.crfsuite")
+    model = Path(tmp_path) / "m.crfsuite"
+    model.write_bytes(raw[: len(raw) // 2])
+    meta = json.loads(data.joinpath("model.json").read_text(encoding="utf-8"))
+    meta["settings"]["profile"] = False
+    meta.pop("ensemble", None)  # the CRF alone: no other file is looked for beside it
+    model.with_suffix(".json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(
+        RuntimeError, match=r"cannot read the NER model .*m\.crfsuite.*tools/train_ner\.py --final"
+    ):
+        load_ner(model=model)
+
+
 def test_featurizer_reads_its_words_from_a_source() -> None:
     """A featurizer given ``source=`` gives the same features as one that computes them itself,
     and one with other settings cannot read from it."""

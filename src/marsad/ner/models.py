@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from marsad.ner.neural import (
 
 __all__ = [
     "CrfDump",
+    "CrfFile",
     "CrfModel",
     "CrfWeights",
     "EnsembleModel",
@@ -38,6 +40,7 @@ __all__ = [
     "NeuralModel",
     "crf_dump",
     "decode_marginals",
+    "read_crf",
 ]
 
 
@@ -210,29 +213,123 @@ def _section(dump: str, name: str) -> str:
     return dump[start : end if end >= 0 else len(dump)]
 
 
+@dataclass(frozen=True)
+class CrfFile:
+    """What a crfsuite model file holds: its labels and attributes by id, and each feature as
+    ``kind`` (0: an attribute's weight for a label, ``src`` the attribute's id and ``dst`` the
+    label's; 1: a transition, from label ``src`` to label ``dst``) and ``weight``."""
+
+    labels: list[str]
+    attrs: list[str]
+    kind: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    weight: np.ndarray  # float64, as crfsuite stores it
+
+    def state_attrs(self) -> frozenset[str]:
+        """The attributes that carry a weight for some label."""
+        attrs = self.attrs
+        return frozenset(attrs[i] for i in np.unique(self.src[self.kind == 0]).tolist())
+
+
+# crfsuite's 1st-order CRF file ("FOMC", version 100): a 48-byte header, the features (20 bytes
+# each, little-endian, packed), and the labels' and the attributes' names in CQDB string tables
+_HEADER = struct.Struct("<4sI4s9I")
+_FEATURE = np.dtype([("kind", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("weight", "<f8")])
+
+
+def read_crf(raw: bytes, name: str = "the CRF model") -> CrfFile:
+    """The labels, attributes and weights of a crfsuite model file's bytes ``raw``.
+
+    python-crfsuite reads them only through the model's text dump (:func:`crf_dump`: a third of
+    a second, most of the CRF's share of the model load); the file's own layout reads in a few
+    milliseconds.  Raises ``ValueError`` naming ``name`` when ``raw`` is not such a file.
+    """
+
+    def bad(why: str) -> ValueError:
+        return ValueError(f"{name} is not a crfsuite CRF model file ({why})")
+
+    if len(raw) < _HEADER.size:
+        raise bad(f"{len(raw)} bytes")
+    magic, size, kind, version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs, *_refs = (
+        _HEADER.unpack_from(raw)
+    )
+    if magic != b"lCRF" or kind != b"FOMC" or version != 100:
+        raise bad(f"header {magic!r} {kind!r} version {version}")
+    if size != len(raw):
+        raise bad(f"the header says {size} bytes, the file has {len(raw)}")
+    try:
+        chunk, _size, n_feat = struct.unpack_from("<4sII", raw, off_feat)
+        if chunk != b"FEAT":
+            raise bad(f"no feature chunk at {off_feat}")
+        feats = np.frombuffer(raw, _FEATURE, n_feat, off_feat + 12)
+        labels = _cqdb_strings(raw, off_labels, n_labels, bad)
+        attrs = _cqdb_strings(raw, off_attrs, n_attrs, bad)
+    except (struct.error, ValueError) as exc:
+        raise bad(str(exc)) from exc
+    kinds = feats["kind"].astype(np.int64)
+    src, dst = feats["src"].astype(np.int64), feats["dst"].astype(np.int64)
+    state = kinds == 0
+    if (kinds > 1).any() or (src[state] >= n_attrs).any() or (dst >= n_labels).any():
+        raise bad("a feature refers to an attribute or label the file does not list")
+    if (src[~state] >= n_labels).any():
+        raise bad("a transition refers to a label the file does not list")
+    return CrfFile(labels, attrs, kinds, src, dst, feats["weight"].astype(np.float64))
+
+
+def _cqdb_strings(raw: bytes, off: int, n: int, bad: Any) -> list[str]:
+    """The ``n`` strings of the CQDB table at ``off``, by id (its backward array: each id's
+    record, which holds the id, the key's size with its final NUL, and the key)."""
+    chunk, _size, _flag, _order, n_bwd, off_bwd = struct.unpack_from("<4s5I", raw, off)
+    if chunk != b"CQDB" or n_bwd < n or not off_bwd:
+        raise bad(f"no string table with {n} names at {off}")
+    out = []
+    for rec in np.frombuffer(raw, "<u4", n, off + off_bwd).tolist():
+        p = off + rec
+        k = int.from_bytes(raw[p + 4 : p + 8], "little")
+        if not rec or k < 1 or p + 8 + k > len(raw):
+            raise bad(f"a broken string record at {p}")
+        out.append(raw[p + 8 : p + 7 + k].decode("utf-8"))
+    return out
+
+
 class CrfWeights:
     """A crfsuite model's weights as numpy arrays, for the marginals of a whole document at once
     (python-crfsuite gives one label's marginal at one position per call, 17 calls a token)."""
 
     def __init__(self, info: Any) -> None:
-        """``info``: the model's :func:`crf_dump` (or ``pycrfsuite.Tagger.info()``)."""
+        """``info``: the model file's :func:`read_crf`, or its :func:`crf_dump` (or
+        ``pycrfsuite.Tagger.info()``; the dump has the weights to six decimals)."""
         index = {lab: k for k, lab in enumerate(LABELS)}
-        self.attrs: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        for (attr, lab), weight in info.state_features.items():
-            k = index.get(lab)
-            if k is not None:
-                rows.append(self.attrs.setdefault(attr, len(self.attrs)))
-                cols.append(k)
-                vals.append(weight)
-        self.state = np.zeros((len(self.attrs), len(LABELS)), np.float32)
-        self.state[rows, cols] = vals
-        # a label the model never saw (its training data lacked it) must never be chosen
-        self._missing = np.array([0.0 if lab in info.labels else -1e4 for lab in LABELS], np.float32)
         trans = np.zeros((len(LABELS), len(LABELS)), np.float32)
-        for (a, b), weight in info.transitions.items():
-            if a in index and b in index:
-                trans[index[a], index[b]] = weight
+        if isinstance(info, CrfFile):
+            col = np.array([index.get(lab, -1) for lab in info.labels], np.int64)
+            state = info.kind == 0
+            keep = state & (col[np.where(state, info.dst, 0)] >= 0)
+            used, rows = np.unique(info.src[keep], return_inverse=True)
+            self.attrs: dict[str, int] = {info.attrs[a]: r for r, a in enumerate(used.tolist())}
+            self.state = np.zeros((len(used), len(LABELS)), np.float32)
+            self.state[rows, col[info.dst[keep]]] = info.weight[keep]
+            present = set(info.labels)
+            moves = (~state) & (col[np.where(state, 0, info.src)] >= 0) & (col[info.dst] >= 0)
+            trans[col[info.src[moves]], col[info.dst[moves]]] = info.weight[moves]
+        else:
+            self.attrs = {}
+            rows_, cols, vals = [], [], []
+            for (attr, lab), weight in info.state_features.items():
+                k = index.get(lab)
+                if k is not None:
+                    rows_.append(self.attrs.setdefault(attr, len(self.attrs)))
+                    cols.append(k)
+                    vals.append(weight)
+            self.state = np.zeros((len(self.attrs), len(LABELS)), np.float32)
+            self.state[rows_, cols] = vals
+            present = set(info.labels)
+            for (a, b), weight in info.transitions.items():
+                if a in index and b in index:
+                    trans[index[a], index[b]] = weight
+        # a label the model never saw (its training data lacked it) must never be chosen
+        self._missing = np.array([0.0 if lab in present else -1e4 for lab in LABELS], np.float32)
         self.exp_trans = np.exp(trans)
 
         self._bos = [self._sum(f) for f in (["BOS"], ["-2BOS"], ["EOS"], ["+2EOS"])]

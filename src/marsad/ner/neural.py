@@ -278,7 +278,8 @@ class NeuralInputs:
 
 @dataclass(frozen=True, slots=True)
 class _Weights:
-    feat_emb: np.ndarray  # (features, d_feat)
+    feat_emb: np.ndarray  # (features, d_feat) int8, dequantised as rows are read
+    feat_scale: np.ndarray  # (features,): a row's values are feat_emb[row] * feat_scale[row]
     vectors: np.ndarray  # (words, d_vec) int8
     scale: np.ndarray  # (words,): a row's values are vectors[row] * scale[row]
     w_ih: np.ndarray  # (2, 4H, d_in)
@@ -383,7 +384,8 @@ class NeuralTagger:
             return dequantise(z[name], z[name + "_scale"])
 
         w = _Weights(
-            feat_emb=dequant("feat_emb"),
+            feat_emb=z["feat_emb"],
+            feat_scale=z["feat_emb_scale"].astype(np.float32),
             vectors=z["vectors"],
             scale=z["vectors_scale"].astype(np.float32),
             w_ih=z["w_ih"].astype(np.float32),
@@ -422,7 +424,8 @@ class NeuralTagger:
         flat = np.fromiter((k for ids, _ in got for k in ids), np.int64)
         starts = np.cumsum([0, *(len(ids) for ids, _ in got[:-1])])
         counts = np.array([len(ids) for ids, _ in got], np.float32)
-        sym = np.add.reduceat(w.feat_emb[flat], starts, axis=0) / counts[:, None]
+        emb = w.feat_emb[flat].astype(np.float32) * w.feat_scale[flat][:, None]  # dequantised rows
+        sym = np.add.reduceat(emb, starts, axis=0) / counts[:, None]
         rows = np.array([row for _, row in got])
         vec = w.vectors[rows].astype(np.float32) * w.scale[rows][:, None]
         vec[rows < 0] = 0.0

@@ -31,7 +31,7 @@ from marsad.document import Document, Entity
 from marsad.ner.conll import to_iob2
 from marsad.ner.features import Clusters, FeatureSettings, Featurizer, Profile
 from marsad.ner.gazetteer import Gazetteer, data_text, read_gazetteer_file
-from marsad.ner.models import CrfModel, CrfWeights, EnsembleModel, NerModel, NeuralModel, crf_dump
+from marsad.ner.models import CrfModel, CrfWeights, EnsembleModel, NerModel, NeuralModel, read_crf
 from marsad.ner.neural import NeuralTagger
 from marsad.text.normalize import match_form
 
@@ -250,14 +250,16 @@ class NerStage:
             return cls(NeuralModel(net), net.inputs.featurizer, names, particles, meta)
         tagger = pycrfsuite.Tagger()
         try:
+            # checked before crfsuite opens it: crfsuite trusts the file, and a truncated one
+            # crashes the process
+            info = read_crf(model.read_bytes(), str(model))
             tagger.open(str(model))
         except Exception as exc:  # crfsuite raises a bare ValueError/IOError
             raise RuntimeError(
-                f"cannot read the NER model {model}: rebuild it with tools/train_ner.py --final"
+                f"cannot read the NER model {model} ({exc}): rebuild it with tools/train_ner.py --final"
             ) from exc
         # Only attributes with weights are worth emitting: tagging cost grows with each one.
-        info = crf_dump(tagger)
-        known = frozenset(attr for attr, _label in info.state_features)
+        known = info.state_attrs()
         featurizer = Featurizer(clusters, gazetteer, settings, known, profile=profile)
         crf = CrfModel(tagger, featurizer)
         ens = meta.get("ensemble")
