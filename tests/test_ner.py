@@ -596,3 +596,39 @@ def test_featurizer_reads_its_words_from_a_source() -> None:
         assert not can_read_from(bad, source)
     with pytest.raises(ValueError, match="without source="):
         Featurizer(clusters, gaz, FeatureSettings(), known, context=False, source=source)
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (
+            "ner.npz",
+            r"cannot read the network 'ner\.npz' of the NER model .*m\.crfsuite.*train_ner_nn\.py --final",
+        ),
+        (
+            "profile",
+            r"its profile '.*' cannot be read \(.* is not a whole UTF-8 gzip file .*--profile --final",
+        ),
+        ("m.json", r"the NER model's settings .*m\.json are not valid JSON .*tools/train_ner\.py --final"),
+    ],
+)
+def test_a_broken_model_file_is_a_clear_error(tmp_path: Any, broken: str, message: str) -> None:
+    """A model given to score (``load_ner(model=...)``, ``tools/eval_ner.py --model``) whose
+    network, profile or settings file is cut short fails with an error naming the file and how
+    to rebuild it."""
+    from importlib import resources
+    from pathlib import Path
+
+    data = resources.files("marsad.ner").joinpath("data")
+    meta = json.loads(data.joinpath("model.json").read_text(encoding="utf-8"))
+    folder = Path(tmp_path)
+    files = {"m.crfsuite": "model.crfsuite", meta["ensemble"]["file"]: meta["ensemble"]["file"]}
+    files[meta["profile"]] = meta["profile"]
+    for mine, theirs in files.items():
+        (folder / mine).write_bytes(data.joinpath(theirs).read_bytes())
+    (folder / "m.json").write_text(json.dumps(meta), encoding="utf-8")
+    name = meta["profile"] if broken == "profile" else broken
+    raw = (folder / name).read_bytes()
+    (folder / name).write_bytes(raw[: len(raw) // 3])
+    with pytest.raises(RuntimeError, match=message):
+        load_ner(model=folder / "m.crfsuite")

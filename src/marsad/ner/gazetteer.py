@@ -13,6 +13,7 @@ matches ``الولايات المتحدة``, and ``للولايات`` is read as
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -81,10 +82,13 @@ def data_text(name: str, folder: Path | None = None) -> str:
     """The text of the data file ``name`` (gunzipped if it ends in ``.gz``): from ``folder`` if
     given, else from the package's ``marsad/ner/data``."""
     ref = folder / name if folder is not None else resources.files("marsad.ner").joinpath("data", name)
-    raw = ref.read_bytes()
-    if name.endswith(".gz"):
-        raw = gzip.decompress(raw)
-    return raw.decode("utf-8")
+    raw = ref.read_bytes()  # a missing file: OSError
+    try:
+        return (gzip.decompress(raw) if name.endswith(".gz") else raw).decode("utf-8")
+    except (EOFError, gzip.BadGzipFile, zlib.error, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"{ref} is not a whole UTF-8 {'gzip ' if name.endswith('.gz') else ''}file ({exc})"
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)

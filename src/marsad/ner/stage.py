@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
@@ -243,7 +244,7 @@ class NerStage:
         if meta.get("kind") == "neural":
             try:
                 net, _ = NeuralTagger.load(model.read_bytes(), Featurizer(clusters, gazetteer, settings))
-            except (OSError, KeyError, ValueError) as exc:
+            except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile) as exc:
                 raise RuntimeError(
                     f"cannot read the NER model {model}: rebuild it with tools/train_ner_nn.py --final"
                 ) from exc
@@ -277,7 +278,7 @@ class NerStage:
             both = EnsembleModel(
                 crf, NeuralModel(net), float(ens["weight"]), CrfWeights(info), str(ens.get("pool", "mean"))
             )
-        except (OSError, KeyError, TypeError, ValueError) as exc:
+        except (OSError, KeyError, TypeError, ValueError, EOFError, zipfile.BadZipFile) as exc:
             raise RuntimeError(
                 f"cannot read the network {ens.get('file')!r} of the NER model {model} ({exc}): "
                 "rebuild it with tools/train_ner_nn.py --final"
@@ -431,7 +432,14 @@ def load_packaged(
         raise RuntimeError(
             "the NER model is missing from marsad/ner/data: build it with tools/train_ner.py --final"
         )
-    meta = json.loads(meta_text)
+    try:
+        meta = json.loads(meta_text)
+    except ValueError as exc:
+        where = model.with_suffix(".json") if model is not None else "marsad/ner/data/model.json"
+        raise RuntimeError(
+            f"the NER model's settings {where} are not valid JSON ({exc}): "
+            "rebuild them with tools/train_ner.py --final"
+        ) from exc
     clusters = Clusters.packaged(meta["clusters"]) if meta.get("clusters") else Clusters.empty()
     gazetteer = (
         Gazetteer.packaged(files=(meta["gazetteer"],)) if meta.get("gazetteer") else Gazetteer.from_sources()
