@@ -181,6 +181,10 @@ def test_propagate_tags_other_mentions_in_the_document() -> None:
     keys = [["قال", "كيري"], ["ان", "كيري", "موقفا"]]
     assert propagate(segs, keys, [[(1, 2, "PER")], []]) == [[(1, 2, "PER")], [(1, 2, "PER")]]
     assert propagate(segs, keys, [[(1, 2, "PER")], []], accept=lambda i, s, e: False) == [[(1, 2, "PER")], []]
+    # a mention that overlaps what the model found there, at its first token or after it, is left
+    two = [["جون", "كيري"], ["جون", "كيري"], ["جون", "كيري"]]
+    got = propagate(two, two, [[(0, 2, "PER")], [(1, 2, "LOC")], [(0, 1, "ORG")]])
+    assert got == [[(0, 2, "PER")], [(1, 2, "LOC")], [(0, 1, "ORG")]]
 
 
 def test_propagate_carries_surnames_but_not_compound_name_parts() -> None:
@@ -188,6 +192,92 @@ def test_propagate_carries_surnames_but_not_compound_name_parts() -> None:
     segs = [["جون", "كيري", "و", "عبد", "الله"], ["كيري", "و", "الله"]]
     found = propagate(segs, segs, [[(0, 2, "PER"), (3, 5, "PER")], []], particles)
     assert found[1] == [(0, 1, "PER")]
+
+
+def _apply_names_by_scan(norms: Any, spans: Any, names: Gazetteer, accept: Any = None) -> list[Any]:
+    """:func:`apply_names` as it was written first: each name checked against every span."""
+    out = list(spans)
+    for m in names.match(norms):
+        if len(m.types) != 1:
+            continue
+        (typ,) = m.types
+        inside = [s for s in out if s[0] < m.end and m.start < s[1]]
+        if inside:
+            if typ == "PER" and all(m.start <= s and e <= m.end and t == "PER" for s, e, t in inside):
+                out = [s for s in out if s not in inside] + [(m.start, m.end, typ)]
+            continue
+        if m.end - m.start == 1 and accept is not None and not accept(m.start, m.end):
+            continue
+        out.append((m.start, m.end, typ))
+    return sorted(out)
+
+
+_NAME_WORDS = ["بان", "كي", "مون", "الحرس", "الثوري", "الأسد", "قال", "في", "كيري", "جون"]
+_SOME_NAMES = Gazetteer.from_sources(
+    [("بان كي مون", "PER"), ("الحرس الثوري", "ORG"), ("الأسد", "PER"), ("جون كيري", "PER"), ("كي", "LOC")]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_NAME_WORDS), max_size=40),
+    cuts=st.lists(st.tuples(st.integers(0, 39), st.integers(1, 3), st.sampled_from(["PER", "ORG", "LOC"]))),
+    veto=st.integers(0, 3),
+)
+def test_apply_names_and_propagate_equal_their_scanning_versions(words: Any, cuts: Any, veto: int) -> None:
+    """Reading a name's overlaps from its own tokens (so that a sentence of thousands of tokens,
+    text without punctuation, costs no more per name than a short one) gives what checking every
+    span gave, for any non-overlapping spans the model may have found."""
+    norms = [match_form(w) for w in words]
+    spans: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for start, length, typ in cuts:
+        end = min(start + length, len(norms))
+        if start < end and not taken & set(range(start, end)):
+            spans.append((start, end, typ))
+            taken |= set(range(start, end))
+    spans.sort()
+    accept = None if veto == 0 else (lambda s, e: (s + e) % veto != 0)
+    assert apply_names(norms, spans, _SOME_NAMES, accept) == _apply_names_by_scan(
+        norms, spans, _SOME_NAMES, accept
+    )
+    # propagate: two sentences, the names found in either carried to the other
+    half = len(norms) // 2
+    first = [sp for sp in spans if sp[1] <= half]
+    second = [(s - half, e - half, t) for s, e, t in spans if s >= half]
+    segs = [norms[:half], norms[half:]]
+    vet = None if veto == 0 else (lambda i, s, e: (i + s + e) % veto != 0)
+    assert propagate(segs, segs, [first, second], accept=vet) == _propagate_by_scan(
+        segs, [first, second], vet
+    )
+
+
+def _propagate_by_scan(segs: Any, found: Any, accept: Any) -> list[Any]:
+    """:func:`propagate` (no particles, keys the matching forms) as it was written first: each
+    mention checked against every span of its sentence."""
+    from collections import Counter
+
+    votes: dict[str, Counter[str]] = {}
+    for norms, spans in zip(segs, found):
+        for s, e, t in spans:
+            key = " ".join(norms[s:e])
+            if len(key) >= 3:
+                votes.setdefault(key, Counter())[t] += 1
+            if t == "PER" and e - s >= 2 and len(norms[e - 1]) >= 3:
+                votes.setdefault(norms[e - 1], Counter())["PER"] += 1
+    if not votes:
+        return list(found)
+    known = Gazetteer.from_forms((tuple(k.split()), max(c, key=c.__getitem__)) for k, c in votes.items())
+    out = []
+    for i, (norms, spans) in enumerate(zip(segs, found)):
+        new = list(spans)
+        for m in known.match(norms):
+            free = not any(s < m.end and m.start < e for s, e, _ in new)
+            if free and (accept is None or accept(i, m.start, m.end)):
+                (typ,) = m.types
+                new.append((m.start, m.end, typ))
+        out.append(sorted(new))
+    return out
 
 
 def test_knowledge_base_names_skip_a_titles_one_word_complement() -> None:

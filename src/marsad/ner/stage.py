@@ -77,24 +77,38 @@ def apply_names(
     people's names it found in part (``مون`` → ``بان كي مون``).
 
     ``accept(start, end)``, if given, vets one-word names, which are the ambiguous ones
-    (``الأسد`` is also "the lion").
+    (``الأسد`` is also "the lion").  ``spans`` do not overlap (as :func:`decode` gives them).
     """
     if not names.size:
         return spans
-    out = list(spans)
+    out = set(spans)
+    # the span over each token: a name's overlaps are read from its own tokens, so that a long
+    # sentence (text without punctuation) costs no more per name than a short one
+    cover = _cover(len(norms), spans)
     for m in names.match(norms):
         if len(m.types) != 1:
             continue
         (typ,) = m.types
-        inside = [s for s in out if s[0] < m.end and m.start < s[1]]
+        inside = list(dict.fromkeys(sp for sp in cover[m.start : m.end] if sp is not None))
         if inside:
             if typ == "PER" and all(m.start <= s and e <= m.end and t == "PER" for s, e, t in inside):
-                out = [s for s in out if s not in inside] + [(m.start, m.end, typ)]
+                out.difference_update(inside)
+                out.add((m.start, m.end, typ))
+                cover[m.start : m.end] = [(m.start, m.end, typ)] * (m.end - m.start)
             continue
         if m.end - m.start == 1 and accept is not None and not accept(m.start, m.end):
             continue
-        out.append((m.start, m.end, typ))
+        out.add((m.start, m.end, typ))
+        cover[m.start : m.end] = [(m.start, m.end, typ)] * (m.end - m.start)
     return sorted(out)
+
+
+def _cover(n: int, spans: Iterable[Span]) -> list[Span | None]:
+    """Per token of a sentence of ``n``, the span (of non-overlapping ``spans``) that holds it."""
+    cover: list[Span | None] = [None] * n
+    for sp in spans:
+        cover[sp[0] : sp[1]] = [sp] * (sp[1] - sp[0])
+    return cover
 
 
 def propagate(
@@ -128,11 +142,13 @@ def propagate(
     out = []
     for i, (norms, spans) in enumerate(zip(segments, found)):
         new = list(spans)
+        cover = _cover(len(norms), spans)
         for m in known.match(norms):
-            free = not any(s < m.end and m.start < e for s, e, _ in new)
+            free = all(sp is None for sp in cover[m.start : m.end])
             if free and (accept is None or accept(i, m.start, m.end)):
                 (typ,) = m.types
                 new.append((m.start, m.end, typ))
+                cover[m.start : m.end] = [new[-1]] * (m.end - m.start)
         out.append(sorted(new))
     return out
 
