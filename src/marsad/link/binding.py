@@ -13,7 +13,7 @@ from .aliases import BARRIER
 from .roles import Body, RolePhrase, entry_country
 from .state import STATE, Candidate, Run
 
-__all__ = ["BodyAt", "add_body", "apposition", "role_phrases"]
+__all__ = ["BodyAt", "add_body", "apposition", "role_phrases", "starts"]
 
 
 def role_phrases(run: Run) -> list[tuple[RolePhrase, Candidate | None]]:
@@ -148,15 +148,30 @@ def apposition(run: Run, ph: RolePhrase, own: list[int]) -> tuple[Candidate | No
     return None, False
 
 
-class BodyAt:
-    """``key index → Body`` of the entity (or else the alias) starting there; one entity may be left out."""
+def starts(run: Run) -> dict[int, list[Candidate]]:
+    """The run's entities by the key index they start at, in the run's order."""
+    out: dict[int, list[Candidate]] = {}
+    for e in run.ents:
+        out.setdefault(e.first, []).append(e)
+    return out
 
-    def __init__(self, run: Run, skip: Candidate | None):
+
+class BodyAt:
+    """``key index → Body`` of the entity (or else the alias) starting there; one entity may be left out.
+
+    ``by_first``: the run's :func:`starts`, when the caller asks for one entity after another
+    (built once, so that a document of thousands of entities costs no more per entity)."""
+
+    def __init__(self, run: Run, skip: Candidate | None, by_first: dict[int, list[Candidate]] | None = None):
         self.run = run
-        self.by_first = {e.first: e for e in run.ents if e is not skip}
+        self.skip = skip
+        self.by_first = starts(run) if by_first is None else by_first
 
     def __call__(self, k: int) -> Body | None:
-        e = self.by_first.get(k)
+        e = None
+        for x in self.by_first.get(k, ()):  # the last one starting there, but the one left out
+            if x is not self.skip:
+                e = x
         if e is None:
             return self._alias(k)
         country = e.country

@@ -29,7 +29,7 @@ from marsad.document import Document, Entity, Mention
 from marsad.kb import KBEntry, KnowledgeBase
 
 from .aliases import BARRIER, PhraseIndex, token_keys
-from .binding import BodyAt, role_phrases
+from .binding import BodyAt, role_phrases, starts
 from .people import bracketed, coreference, person_entry, short_names
 from .places import adjective_here, locative, states, toggled
 from .roles import RoleParser, RolePhrase, entry_country
@@ -224,6 +224,7 @@ def names(run: Run) -> None:
     """Entities still unlinked: people by the parts of their name, bodies by their role noun;
     then every linked candidate takes its entry's code at the article's date."""
     l = run.l
+    by_first = starts(run)  # the entities do not move in this loop, only take entries
     for e in run.ents:
         if e.entry is not None:
             continue
@@ -235,7 +236,7 @@ def names(run: Run) -> None:
         elif e.partial is not None and e.partial.type == e.type and e.partial.kind not in STATE:
             e.entry = e.partial
         if e.entry is None and e.type in ("ORG", "LOC", "MISC"):
-            body_at = BodyAt(run, e)
+            body_at = BodyAt(run, e, by_first)
             for k in range(e.first, e.last + 1):  # مكتب «محافظ ديار بكر»
                 ph = l.roles.parse(run.keys, k, body_at)
                 if ph is not None and ph.actor and ph.last <= e.last:

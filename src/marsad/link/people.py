@@ -128,7 +128,9 @@ def short_names(run: Run) -> None:
 
 def coreference(run: Run) -> None:
     """A person NER tagged by a short name takes the link of the full name used earlier."""
-    seen: list[tuple[tuple[str, ...], Candidate]] = []
+    # the latest linked person by each beginning and ending of its name (shorter than the name):
+    # what antecedent() finds by scanning every earlier person, looked up at once
+    latest: dict[tuple[str, ...], Candidate] = {}
     for e in run.ents:
         if e.type != "PER":
             continue
@@ -136,13 +138,16 @@ def coreference(run: Run) -> None:
         if not words:
             continue
         if e.entry is None or e.actor is None:
-            ante = antecedent(words, seen)
+            ante = latest.get(words)
             if ante is not None:
                 if e.entry is None:
                     e.entry = ante.entry
                 if e.actor is None:
                     e.actor, e.country = ante.actor, ante.country
-        seen.append((words, e))
+        if e.entry is not None or e.actor is not None:
+            for n in range(1, len(words)):
+                latest[words[:n]] = e
+                latest[words[-n:]] = e
 
 
 def antecedent(words: tuple[str, ...], seen: list[tuple[tuple[str, ...], Candidate]]) -> Candidate | None:
