@@ -24,8 +24,9 @@ from marsad.pipeline import Pipeline, stage, structure, tokens
 D = dt.date
 
 
-def small_kb() -> KnowledgeBase:
+def small_kb(more: tuple[KBEntry, ...] = ()) -> KnowledgeBase:
     entries = [
+        *more,
         KBEntry(
             "country:USA",
             "United States",
@@ -416,3 +417,46 @@ def test_coreference_finds_what_scanning_every_earlier_person_found(people: Any)
     coreference(SimpleNamespace(ents=fast, doc=SimpleNamespace(text=text)))
     _coreference_by_scan(slow, text)
     assert [(e.entry, e.actor, e.country) for e in fast] == [(e.entry, e.actor, e.country) for e in slow]
+
+
+def test_ner_boundaries_are_kept_and_a_larger_name_of_another_type_replaces_them() -> None:
+    """A longer alias of the same type links NER's span without widening it (ANERcorp's
+    conventions, which NER follows and the contract names: ``قطاع غزة`` links ``غزة``, ``الملك``
+    stays out of the king's name); one of another type around NER's span is another, larger
+    entity (the place ``الخليج العربية`` inside the organisation's name) and replaces it; the
+    knowledge base adds names only where NER found nothing."""
+    extra = [
+        KBEntry("place:gaza", "Gaza", "LOC", "city", country="PSE", aliases=("غزة", "قطاع غزة")),
+        KBEntry(
+            "org:gcc",
+            "Gulf Cooperation Council",
+            "ORG",
+            "igo",
+            codes=(("IGOGCC", None, None),),
+            aliases=("مجلس التعاون لدول الخليج العربية",),
+        ),
+        KBEntry(
+            "person:abdullah2",
+            "Abdullah II",
+            "PER",
+            "person",
+            country="JOR",
+            codes=(("JORGOV", None, None),),
+            aliases=("الملك عبدالله الثاني", "عبدالله الثاني"),
+        ),
+    ]
+    linker = Linker(small_kb(tuple(extra)))
+    text = "وصل الملك عبدالله الثاني إلى قطاع غزة ثم التقى الأمين العام لمجلس التعاون لدول الخليج العربية في روسيا"
+    doc = tokens(structure(Document(text=text, published=ARTICLE_DATE)))
+    ner = [("عبدالله الثاني", "PER"), ("غزة", "LOC"), ("الخليج العربية", "LOC")]
+    ents = []
+    for i, (name, typ) in enumerate(ner):
+        s = text.index(name)
+        ents.append(Entity(f"n{i}", s, s + len(name), name, typ))
+    got = {(e.text, e.type, e.kb) for e in linker(doc.replace(entities=tuple(ents))).entities}
+    assert got == {
+        ("عبدالله الثاني", "PER", "person:abdullah2"),
+        ("غزة", "LOC", "place:gaza"),
+        ("مجلس التعاون لدول الخليج العربية", "ORG", "org:gcc"),
+        ("روسيا", "LOC", "country:RUS"),
+    }

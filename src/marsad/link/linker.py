@@ -273,36 +273,104 @@ def dateline(run: Run) -> None:
 
 
 def output(run: Run, bound: list[tuple[RolePhrase, Candidate | None]]) -> Linked:
-    """The linked entities (ids in text order) and the role mentions with the identity bound to them."""
+    """The linked entities (ids in text order) and the role mentions with the identity bound to them.
+
+    Each NER entity keeps the boundaries NER gave it (ANERcorp's conventions, which the contract
+    names: no title, no descriptive head such as ``مدينة`` or ``قطاع``) and takes the link of the
+    candidate that now holds it, whose alias may have read more words (``قطاع غزة`` links ``غزة``);
+    only a change within its own words is kept (``بان كي مون``: the ب NER read as a proclitic).  An
+    alias that joins two or more of NER's pieces of one name (``مجلس التعاون`` … ``الخليج العربية``),
+    or a larger entity of another type around NER's span (``مركز الملك سلمان للإغاثة`` around the
+    person ``سلمان``), gives the whole name instead: a longer name of the same type is the same
+    entity named more fully (``مكة المكرمة``, ``الملك عبدالله الثاني``), one of another type is
+    another entity.  The entities the knowledge base and the role phrases add are those that
+    overlap no NER entity.
+    """
     text = run.doc.text
     kb = run.l.kb
+    ner = run.doc.entities
+    own = run.owners()
+    in_ner = [False] * len(run.keys)
+    holder: list[Candidate | None] = []
+    for n in ner:
+        # the candidate holding the NER entity: the one over most of its characters (an NER one first)
+        a, b = run.key_range(n.start, n.end)
+        best: tuple[int, bool, Candidate] | None = None
+        for o in dict.fromkeys(own[max(a, 0) : b + 1]):
+            if o < 0:
+                continue
+            c = run.ents[o]
+            overlap = min(c.end, n.end) - max(c.start, n.start)
+            if overlap > 0 and (best is None or (overlap, c.source == "ner") > best[:2]):
+                best = (overlap, c.source == "ner", c)
+        holder.append(best[2] if best is not None else None)
+        in_ner[max(a, 0) : b + 1] = [True] * max(0, b + 1 - max(a, 0))
+    held: dict[int, int] = {}  # candidate → how many NER entities it holds
+    for c in holder:
+        if c is not None:
+            held[id(c)] = held.get(id(c), 0) + 1
+    placed: list[tuple[int, int, str, Candidate | None, float | None]] = []
+    whole: set[int] = set()  # candidates given whole: they join NER's pieces or hold a part of another type
+    for n, c in zip(ner, holder):
+        if c is None:
+            placed.append((n.start, n.end, n.type, c, n.confidence))
+            continue
+        a, b = run.key_range(n.start, n.end)
+        kind = c.entry.type if c.entry is not None else c.type
+        if held[id(c)] > 1 or (
+            c.first <= a and b <= c.last and (c.first, c.last) != (a, b) and kind != n.type
+        ):
+            # an alias that joins NER's pieces of one name (مجلس التعاون … الخليج العربية), or a
+            # larger entity of another type around NER's span (a place in an organisation's name:
+            # مركز الملك سلمان للإغاثة): the whole name, once, below
+            whole.add(id(c))
+            continue
+        start, end = n.start, n.end
+        if (c.first, c.last) == (a, b):
+            start, end = c.start, c.end  # within its own words (بان كي مون)
+        placed.append((start, end, n.type, c, n.confidence))
+    for c in run.ents:
+        if id(c) in whole:
+            kind = c.entry.type if c.entry is not None else c.type
+            pieces = [n.confidence for n, h in zip(ner, holder) if h is c and n.confidence is not None]
+            placed.append((c.start, c.end, kind, c, min(pieces) if pieces else None))
+    for c in run.ents:
+        # what the knowledge base and the role phrases add where NER found nothing
+        if id(c) not in held and c.first <= c.last and not any(in_ner[c.first : c.last + 1]):
+            placed.append((c.start, c.end, c.type, c, c.confidence))
+    placed.sort(key=lambda x: (x[0], x[1]))
     entities: list[Entity] = []
     ids: dict[int, Entity] = {}
-    for n, e in enumerate(run.ents):
-        eid = f"e{n + 1}"
-        country = e.country
-        if e.actor and kb.country(e.actor[:3]) is not None:
-            country = e.actor[:3]
+    for k, (start, end, typ, e, confidence) in enumerate(placed):
+        entry = e.entry if e is not None else None
+        actor = e.actor if e is not None else None
+        country = e.country if e is not None else None
+        if actor and kb.country(actor[:3]) is not None:
+            country = actor[:3]
         entities.append(
             Entity(
-                id=eid,
-                start=e.start,
-                end=e.end,
-                text=text[e.start : e.end],
-                type=e.entry.type if e.entry is not None and e.type == "MISC" else e.type,
-                kb=e.entry.id if e.entry else None,
-                name_en=e.entry.name_en if e.entry else None,
-                actor=e.actor,
+                id=f"e{k + 1}",
+                start=start,
+                end=end,
+                text=text[start:end],
+                type=entry.type if entry is not None and typ == "MISC" else typ,
+                kb=entry.id if entry else None,
+                name_en=entry.name_en if entry else None,
+                actor=actor,
                 country=country,
-                confidence=e.confidence,
+                confidence=confidence,
             )
         )
-        ids[id(e)] = entities[-1]
+        # a candidate holding several NER entities answers for the longest of them
+        if e is not None:
+            have = ids.get(id(e))
+            if have is None or end - start >= have.end - have.start:
+                ids[id(e)] = entities[-1]
     mentions: list[Mention] = []
     for ph, o in bound:
         start = run.char_start(ph.first, ph.strip)
         end = run.ends[ph.last]
-        ent = ids[id(o)] if o is not None else None
+        ent = ids.get(id(o)) if o is not None else None
         if ent is None:
             mentions.append(Mention(start, end, text[start:end], actor=ph.actor, country=ph.country))
         else:
