@@ -5,7 +5,8 @@
 Each sentence's tokens are joined with spaces into a text (``--group N`` puts N consecutive
 sentences into one text, one per line, so document-level context counts as in an article;
 default 1), the texts go through ``marsad analyze --jsonl`` (the real command, in a subprocess),
-(or, with ``--model``, the same pipeline in-process with another model file), and each
+(or, with ``--model``, the same pipeline in-process with another model file; ``--ner-only``
+stops it after the ``ner`` stage), and each
 predicted entity is mapped back to the file's tokens: the token holding its first
 character through the token holding its last (an entity that starts after a proclitic, such as
 ``لافروف`` in ``للافروف``, maps to that whole token, as the file's tokens keep their clitics).
@@ -53,16 +54,19 @@ def cli_predictor(texts: list[str]) -> list[list[CharSpan]]:
     return [out.get(i, []) for i in range(len(texts))]
 
 
-def model_predictor(model: Path) -> Predictor:
+def model_predictor(model: Path, ner_only: bool = False) -> Predictor:
     """Entities from the in-process pipeline with the ``ner`` stage using another model file
-    (``MODEL.crfsuite`` with its ``MODEL.json`` beside it, as ``train_ner.py --save-dev`` writes)."""
+    (``MODEL.crfsuite`` with its ``MODEL.json`` beside it, as ``train_ner.py --save-dev`` writes):
+    the whole analysis, as ``marsad analyze`` runs it (linking adds the names NER missed that the
+    knowledge base knows, and joins NER's pieces of one name), or with ``ner_only`` the stages up
+    to ``ner``."""
     from marsad.ner import load_ner
     from marsad.pipeline import Pipeline, default_pipeline
 
     stages = []
-    for s in default_pipeline().stages:  # the stages up to ner: later ones do not change entities
+    for s in default_pipeline().stages:
         stages.append(load_ner(model=model) if s.name == "ner" else s)
-        if s.name == "ner":
+        if s.name == "ner" and ner_only:
             break
     pipe = Pipeline(stages)
 
@@ -142,6 +146,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("file", type=Path, help="token TAG file, IOB2, blank line between sentences")
     ap.add_argument("--group", type=int, default=1, help="sentences per analysed text (default 1)")
     ap.add_argument("--model", type=Path, help="score this model file in-process instead of the packaged one")
+    ap.add_argument(
+        "--ner-only",
+        action="store_true",
+        help="with --model: the entities of the ner stage, before linking (default: the whole analysis)",
+    )
     ap.add_argument("--errors", type=int, default=0, help="list the K most frequent misses and false alarms")
     args = ap.parse_args(argv)
     if not args.file.exists():
@@ -153,7 +162,9 @@ def main(argv: list[str] | None = None) -> None:
     except ValueError as exc:
         sys.exit(str(exc))
     t0 = time.perf_counter()
-    predictor = model_predictor(args.model) if args.model else cli_predictor
+    if args.ner_only and not args.model:
+        sys.exit("--ner-only needs --model: the packaged model is scored through `marsad analyze --jsonl`")
+    predictor = model_predictor(args.model, args.ner_only) if args.model else cli_predictor
     scores, rows = evaluate(sents, predictor, args.group)
     secs = time.perf_counter() - t0
     n_tok = sum(len(w) for w, _ in sents)
