@@ -3,7 +3,9 @@
 In order, over one document:
 
 1. each NER entity is matched against the knowledge base's aliases (longest match over the
-   tokens; a longer alias that covers a partial NER span widens it);
+   tokens; a longer alias that covers a partial NER span links it, and the entity keeps NER's
+   boundaries unless the alias joins NER's pieces of one name or names a larger entity of
+   another type: see :func:`output`);
 2. aliases NER missed become entities when they are unambiguous enough (see :func:`worth_adding`);
 3. a person not in the knowledge base is tried by first + last name (:mod:`.people`); an
    organisation not in it by its role noun (``الخارجية الاميركية`` → USAGOV);
