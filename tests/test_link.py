@@ -460,3 +460,23 @@ def test_ner_boundaries_are_kept_and_a_larger_name_of_another_type_replaces_them
         ("مجلس التعاون لدول الخليج العربية", "ORG", "org:gcc"),
         ("روسيا", "LOC", "country:RUS"),
     }
+
+
+def test_a_towns_one_word_name_is_added_only_if_the_news_uses_it_as_a_name() -> None:
+    """NER missed ``حلب`` after ``إلى``: the town is added, unless the word is mostly a common
+    word in the news (``بورصة`` "stock exchange" is also Bursa); a country is added either way."""
+    doc = tokens(structure(Document(text="وصل الوفد إلى حلب قادما من روسيا", published=ARTICLE_DATE)))
+    kb = small_kb()
+    for common, want in ((False, {"حلب", "روسيا"}), (True, {"روسيا"})):
+        linker = Linker(kb, name_in_news=(lambda key: False) if common else None)
+        assert {e.text for e in linker(doc).entities} == want
+
+
+def test_the_packaged_linker_reads_how_the_news_uses_a_word() -> None:
+    from marsad.link import _name_in_news
+    from marsad.text.normalize import match_form
+
+    name_in_news = _name_in_news()
+    assert name_in_news is not None
+    assert name_in_news(match_form("حلب")) and not name_in_news(match_form("بورصة"))
+    assert name_in_news("كلمة-لم-ترد-قط")  # a word the news never had: a name, perhaps

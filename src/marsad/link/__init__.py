@@ -9,6 +9,7 @@ See :mod:`marsad.link.linker` for the steps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from marsad.document import Document, Mention
@@ -28,10 +29,33 @@ __all__ = [
 
 @lru_cache(maxsize=1)
 def load_linker() -> Linker:
-    """The ``link`` stage over the knowledge base shipped with marsad (built once)."""
+    """The ``link`` stage over the knowledge base shipped with marsad (built once).
+
+    A town's one-word name that NER did not tag becomes an entity only if the news uses the word
+    as a name: the NER model's word profile (how its base tagger labels the word across
+    SaudiNewsNet, ``marsad/ner/MODEL_CARD.md``) puts it inside a name at least a fifth of the
+    time, or has not seen it.  ``بورصة`` (Bursa; "stock exchange") and ``الزاوية`` (Zawiya; "the
+    corner") are common words there; ``شبوة`` and ``لحج`` are names."""
     from marsad.kb import KnowledgeBase
 
-    return Linker(KnowledgeBase.load())
+    return Linker(KnowledgeBase.load(), name_in_news=_name_in_news())
+
+
+def _name_in_news() -> Callable[[str], bool] | None:
+    try:
+        from marsad.ner import load_ner
+
+        table = load_ner().featurizer.profile.table
+    except (ImportError, RuntimeError):
+        return None
+    if not table:
+        return None
+
+    def name_in_news(key: str) -> bool:
+        classes = table.get(key)
+        return classes is None or any(c[0] not in "<>" and c[-1] in "23" for c in classes)
+
+    return name_in_news
 
 
 def mention_for_entity(doc: Document, entity_id: str) -> Mention | None:

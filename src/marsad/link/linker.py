@@ -24,7 +24,7 @@ The role mentions are kept in ``Document.meta`` under :data:`MENTIONS` (see :fun
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from marsad.document import Document, Entity, Mention
@@ -74,9 +74,17 @@ class Linker:
     requires = ("entities", "tokens")
     provides = ("entities",)
 
-    def __init__(self, kb: KnowledgeBase, words: WordClasses | None = None):
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        words: WordClasses | None = None,
+        name_in_news: Callable[[str], bool] | None = None,
+    ):
+        """``name_in_news(key)``: whether the news uses a word (its key) as a name often enough
+        that a town's one-word name NER missed may be added as an entity (None: any may)."""
         self.kb = kb
         self.words = words or packaged_words()
+        self.name_in_news = name_in_news
         self.aliases: PhraseIndex[tuple[str, ...]] = PhraseIndex(kb.phrases)
         self.roles = RoleParser(kb, self.words)
 
@@ -160,7 +168,13 @@ def alias_entities(run: Run) -> None:
                 and entry.type == "LOC"
                 and entry.kind not in STATE
                 and entry.kind != "capital"
-                and (toggled(run.keys[first], key) or not locative(run, first, strip))
+                and (
+                    toggled(run.keys[first], key)
+                    or not locative(run, first, strip)
+                    # بورصة (Bursa; "stock exchange"), الزاوية (Zawiya; "the corner"): mostly
+                    # common words in the news, also after في
+                    or (l.name_in_news is not None and not l.name_in_news(key))
+                )
             ):
                 continue
             added.append(Candidate(first, last, start, end, entry.type, "kb", entry=entry))
