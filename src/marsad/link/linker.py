@@ -307,52 +307,52 @@ def output(run: Run, bound: list[tuple[RolePhrase, Candidate | None]]) -> Linked
     ner = run.doc.entities
     own = run.owners()
     in_ner = [False] * len(run.keys)
+    keys: list[tuple[int, int]] = []  # each NER entity's key range
     holder: list[Candidate | None] = []
     for n in ner:
         # the candidate holding the NER entity: the one over most of its characters (an NER one first)
         a, b = run.key_range(n.start, n.end)
+        a = max(a, 0)
+        keys.append((a, b))
         best: tuple[int, bool, Candidate] | None = None
-        for o in dict.fromkeys(own[max(a, 0) : b + 1]):
-            if o < 0:
+        for i in dict.fromkeys(own[a : b + 1]):
+            if i < 0:
                 continue
-            c = run.ents[o]
-            overlap = min(c.end, n.end) - max(c.start, n.start)
-            if overlap > 0 and (best is None or (overlap, c.source == "ner") > best[:2]):
-                best = (overlap, c.source == "ner", c)
+            x = run.ents[i]
+            overlap = min(x.end, n.end) - max(x.start, n.start)
+            if overlap > 0 and (best is None or (overlap, x.source == "ner") > best[:2]):
+                best = (overlap, x.source == "ner", x)
         holder.append(best[2] if best is not None else None)
-        in_ner[max(a, 0) : b + 1] = [True] * max(0, b + 1 - max(a, 0))
-    held: dict[int, int] = {}  # candidate → how many NER entities it holds
-    for c in holder:
-        if c is not None:
-            held[id(c)] = held.get(id(c), 0) + 1
+        in_ner[a : b + 1] = [True] * max(0, b + 1 - a)
+    pieces: dict[int, list[float | None]] = {}  # candidate → the confidences of the NER entities it holds
+    for n, h in zip(ner, holder):
+        if h is not None:
+            pieces.setdefault(id(h), []).append(n.confidence)
     placed: list[tuple[int, int, str, Candidate | None, float | None]] = []
-    whole: set[int] = set()  # candidates given whole: they join NER's pieces or hold a part of another type
-    for n, c in zip(ner, holder):
+    whole: set[int] = set()  # given whole: they join NER's pieces or hold a part of another type
+    for n, c, (a, b) in zip(ner, holder, keys):
         if c is None:
             placed.append((n.start, n.end, n.type, c, n.confidence))
             continue
-        a, b = run.key_range(n.start, n.end)
         kind = c.entry.type if c.entry is not None else c.type
-        if held[id(c)] > 1 or (
+        if len(pieces[id(c)]) > 1 or (
             c.first <= a and b <= c.last and (c.first, c.last) != (a, b) and kind != n.type
         ):
             # an alias that joins NER's pieces of one name (مجلس التعاون … الخليج العربية), or a
             # larger entity of another type around NER's span (a place in an organisation's name:
-            # مركز الملك سلمان للإغاثة): the whole name, once, below
-            whole.add(id(c))
+            # مركز الملك سلمان للإغاثة): the whole name, once
+            if id(c) not in whole:
+                whole.add(id(c))
+                known = [x for x in pieces[id(c)] if x is not None]
+                placed.append((c.start, c.end, kind, c, min(known) if known else None))
             continue
         start, end = n.start, n.end
         if (c.first, c.last) == (a, b):
             start, end = c.start, c.end  # within its own words (بان كي مون)
         placed.append((start, end, n.type, c, n.confidence))
     for c in run.ents:
-        if id(c) in whole:
-            kind = c.entry.type if c.entry is not None else c.type
-            pieces = [n.confidence for n, h in zip(ner, holder) if h is c and n.confidence is not None]
-            placed.append((c.start, c.end, kind, c, min(pieces) if pieces else None))
-    for c in run.ents:
         # what the knowledge base and the role phrases add where NER found nothing
-        if id(c) not in held and c.first <= c.last and not any(in_ner[c.first : c.last + 1]):
+        if id(c) not in pieces and c.first <= c.last and not any(in_ner[c.first : c.last + 1]):
             placed.append((c.start, c.end, c.type, c, c.confidence))
     placed.sort(key=lambda x: (x[0], x[1]))
     entities: list[Entity] = []
