@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from marsad.document import Document, Entity, Mention
 from marsad.kb import KBEntry, KnowledgeBase
+from marsad.text.normalize import match_form
 
 from .aliases import BARRIER, PhraseIndex, token_keys
 from .binding import BodyAt, role_phrases, starts
@@ -160,6 +161,14 @@ def alias_entities(run: Run) -> None:
                 continue  # القوات السورية: "Syrian", not سورية "Syria"
             entry = l.choose(ids, None, run.date)
             if entry is None or not worth_adding(entry, n, strip, key):
+                continue
+            if n == 1 and (
+                # قاعدة "a base" is not القاعدة (al-Qaeda): a one-word name only as it is written
+                (toggled(run.keys[first], key) and entry.kind not in STATE)
+                # بنوك "banks" is not ب + نوك (Nuuk), وربات "and housewives" not و + ربات (Rabat):
+                # a word read as proclitics and a name, which the news never uses as a name whole
+                or (strip and l.name_in_news is not None and not l.name_in_news(run.keys[first]))
+            ):
                 continue
             # a town's one-word name NER did not tag: only where a place is expected
             # (عبر "via" is not العبر, رابط الخبر "the news" is not al-Khobar)
@@ -350,10 +359,14 @@ def output(run: Run, bound: list[tuple[RolePhrase, Candidate | None]]) -> Linked
         if (c.first, c.last) == (a, b):
             start, end = c.start, c.end  # within its own words (بان كي مون)
         placed.append((start, end, n.type, c, n.confidence))
+    described: list[Candidate] = []  # bodies named by what they are: mentions, not entities
     for c in run.ents:
         # what the knowledge base and the role phrases add where NER found nothing
         if id(c) not in pieces and c.first <= c.last and not any(in_ner[c.first : c.last + 1]):
-            placed.append((c.start, c.end, c.type, c, c.confidence))
+            if c.source != "ner" and described_body(run, c):
+                described.append(c)
+            else:
+                placed.append((c.start, c.end, c.type, c, c.confidence))
     placed.sort(key=lambda x: (x[0], x[1]))
     entities: list[Entity] = []
     ids: dict[int, Entity] = {}
@@ -402,7 +415,71 @@ def output(run: Run, bound: list[tuple[RolePhrase, Candidate | None]]) -> Linked
                     country=ent.country or ph.country,
                 )
             )
+    if described:
+        spans = {(m.start, m.end): i for i, m in enumerate(mentions)}
+        for c in described:
+            entry = c.entry
+            m = Mention(
+                c.start,
+                c.end,
+                text[c.start : c.end],
+                kb=entry.id if entry else None,
+                name_en=entry.name_en if entry else None,
+                actor=c.actor,
+                country=c.country,
+            )
+            at = spans.get((c.start, c.end))
+            if at is None:
+                mentions.append(m)
+            elif mentions[at].entity is None:
+                mentions[at] = m
+        mentions.sort(key=lambda m: m.start)
     return Linked(tuple(entities), tuple(mentions))
+
+
+# The heads of a description that names a body by its kind (government, authorities, army,
+# forces, police, press), in matching form without the article.
+_DESCRIBED_HEADS = frozenset(
+    match_form(w)
+    for w in (
+        "حكومة",
+        "حكومات",
+        "سلطات",
+        "سلطة",
+        "إدارة",
+        "نظام",
+        "جيش",
+        "جيوش",
+        "قوات",
+        "قوى",
+        "شرطة",
+        "صحف",
+        "صحافة",
+        "ميليشيات",
+        "مليشيات",
+    )
+)
+
+
+def described_body(run: Run, c: Candidate) -> bool:
+    """Whether an organisation the linker found is a description, not a name: a body's kind and
+    the adjectives that say whose it is (``الحكومة السودانية``, ``الجيش اللبناني``, ``القوات
+    المسلحة التركية``, ``الصحف الاسرائيلية``).
+
+    ANERcorp leaves such phrases untagged, as it leaves ``الرئيس`` or ``الوزير``; so do most of our
+    gold articles (``السلطات التركية``, ``الحكومة الألمانية``, ``القوات اليمنية``).  They stay role
+    mentions with their actor code, which is what quotes and events need of them.
+    """
+    if c.type != "ORG" or c.last <= c.first:
+        return False
+    head = match_form(run.doc.text[c.start : run.ends[c.first]])
+    if head.startswith("ال") and len(head) > 4:
+        head = head[2:]
+    if head not in _DESCRIBED_HEADS:
+        return False
+    rest = run.keys[c.first + 1 : c.last + 1]
+    adjective = run.l.roles.country_of_adjective
+    return all(w.startswith("ال") for w in rest) and any(adjective(w) is not None for w in rest)
 
 
 def worth_adding(entry: KBEntry, words: int, strip: int, key: str) -> bool:
