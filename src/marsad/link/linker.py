@@ -11,9 +11,10 @@ In order, over one document:
    organisation not in it by its role noun (``الخارجية الاميركية`` → USAGOV);
 4. role phrases (``وزير الخارجية الاميركي``، ``نظيره الروسي``، ``القوات الموالية للأسد``) become
    mentions with actor codes (:mod:`.roles`, :mod:`.binding`); an institution or a force with a
-   known country becomes an entity; a role phrase next to a person's name (apposition) gives that
-   person a country and sector when the knowledge base does not know them, and takes the person's
-   identity;
+   known country becomes an entity, unless it is only described by its kind and its country
+   (``الحكومة السودانية``, ``الجيش اللبناني``: see :func:`described_body`); a role phrase next
+   to a person's name (apposition) gives that person a country and sector when the knowledge base
+   does not know them, and takes the person's identity;
 5. short names take the identity of the full name used earlier (``كيري`` → ``جون كيري``);
 6. a country or a capital is an actor (``GOV``) when one of its mentions is not a place
    (after ``في``، ``إلى``، ``مدينة`` ...), else a bare country code / no actor (:mod:`.places`).
