@@ -508,3 +508,19 @@ def test_the_packaged_linker_reads_how_the_news_uses_a_word() -> None:
     assert name_in_news is not None
     assert name_in_news(match_form("حلب")) and not name_in_news(match_form("بورصة"))
     assert name_in_news("كلمة-لم-ترد-قط")  # a word the news never had: a name, perhaps
+
+
+def test_an_organisation_named_after_a_town_is_not_the_town() -> None:
+    # a football club (ORG) is not the city it is named after; a capital may stand for its state
+    linker = load_linker()
+    text = "وفاز ليون على ميلان في ليون."
+    doc = analysed(text)
+    club, city = text.index("ليون"), text.rindex("ليون")
+    ner = (
+        Entity("n0", club, club + 4, "ليون", "ORG"),
+        Entity("n1", text.index("ميلان"), text.index("ميلان") + 5, "ميلان", "ORG"),
+        Entity("n2", city, city + 4, "ليون", "LOC"),
+    )
+    linked = {(e.start, e.type): e.kb for e in linker(doc.replace(entities=ner)).entities}
+    assert linked[(club, "ORG")] is None and linked[(text.index("ميلان"), "ORG")] is None
+    assert linked[(city, "LOC")] == "place:lyon"

@@ -3,7 +3,8 @@
 :func:`role_phrases` finds the role phrases of a document (:mod:`.roles`) and binds each person's
 role to the name in apposition (``وزير الخارجية الاميركي جون كيري``, ``سامي أبو زهري، المتحدث``),
 or, named again without the name (``المتحدث``، ``الوزير الألماني``), to the person who held that
-office earlier in the article.  An institution or a force with an actor code becomes an entity.
+office earlier in the article.  An institution or a force with an actor code becomes an entity
+(unless it is only described by its kind and its country: :func:`.linker.described_body`).
 :class:`BodyAt` tells a role phrase what entity (or alias) starts at a key.
 """
 

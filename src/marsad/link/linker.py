@@ -123,7 +123,9 @@ class Linker:
             if not typed:
                 if want == "PER" or any(e.type == "PER" for e in entries):
                     return None
-                typed = entries  # ORG and LOC are often confused (الكرملين، البيت الأبيض)
+                # ORG and LOC are often confused (الكرملين، البيت الأبيض); but an organisation
+                # named after a town is not the town (ليون، ميلان، برشلونة: football clubs)
+                typed = [e for e in entries if not (want == "ORG" and e.kind == "city")]
             entries = typed
         if date is not None and len(entries) > 1:
             entries.sort(key=lambda e: e.type == "PER" and not e.active_at(date))
