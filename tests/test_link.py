@@ -229,6 +229,9 @@ def test_bodies_described_by_kind_and_country_are_mentions_not_entities() -> Non
     assert by_text["الحكومة السودانية"].actor == "SDNGOV"
     assert by_text["الحكومة السودانية"].kb == "org:sdn_gov"
     assert by_text["الجيش اللبناني"].actor == "LBNMIL"
+    doc = linker(analysed("ووجه الوزير رسالة للحكومة السودانية وللقوات التركية."))
+    assert not [e for e in doc.entities if e.type == "ORG"]
+    assert {m.actor for m in role_mentions(doc)} >= {"SDNGOV", "TURMIL"}
     # NER's own tag stands
     doc = analysed(text)
     s = text.index("الحكومة")

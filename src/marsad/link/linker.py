@@ -478,6 +478,8 @@ def described_body(run: Run, c: Candidate) -> bool:
     head = match_form(run.doc.text[c.start : run.ends[c.first]])
     if head.startswith("ال") and len(head) > 4:
         head = head[2:]
+    elif head.startswith("ل") and len(head) > 3:
+        head = head[1:]  # للحكومة: ل + الحكومة with its alef dropped, the first ل already off
     if head not in _DESCRIBED_HEADS:
         return False
     rest = run.keys[c.first + 1 : c.last + 1]
