@@ -232,6 +232,9 @@ def test_bodies_described_by_kind_and_country_are_mentions_not_entities() -> Non
     doc = linker(analysed("ووجه الوزير رسالة للحكومة السودانية وللقوات التركية."))
     assert not [e for e in doc.entities if e.type == "ORG"]
     assert {m.actor for m in role_mentions(doc)} >= {"SDNGOV", "TURMIL"}
+    doc = linker(analysed("وقضت محكمة مصرية بسجن شرطيين تركيين."))
+    assert not [e for e in doc.entities if e.type == "ORG"]
+    assert {m.actor for m in role_mentions(doc)} >= {"EGYJUD", "TURCOP"}
     # NER's own tag stands
     doc = analysed(text)
     s = text.index("الحكومة")

@@ -441,7 +441,8 @@ def output(run: Run, bound: list[tuple[RolePhrase, Candidate | None]]) -> Linked
 
 
 # The heads of a description that names a body by its kind (government, authorities, army,
-# forces, police, press), in matching form without the article.
+# forces, police, press, judiciary, intelligence, opposition) or its members (policemen,
+# dissidents), in matching form without the article.
 _DESCRIBED_HEADS = frozenset(
     match_form(w)
     for w in (
@@ -460,6 +461,15 @@ _DESCRIBED_HEADS = frozenset(
         "صحافة",
         "ميليشيات",
         "مليشيات",
+        "قضاء",
+        "مخابرات",
+        "استخبارات",
+        "معارضة",
+        "شرطي",
+        "شرطيين",
+        "معارض",
+        "معارضين",
+        "معارضون",
     )
 )
 
@@ -469,21 +479,30 @@ def described_body(run: Run, c: Candidate) -> bool:
     the adjectives that say whose it is (``الحكومة السودانية``, ``الجيش اللبناني``, ``القوات
     المسلحة التركية``, ``الصحف الاسرائيلية``).
 
-    ANERcorp leaves such phrases untagged, as it leaves ``الرئيس`` or ``الوزير``; so do most of our
-    gold articles (``السلطات التركية``, ``الحكومة الألمانية``, ``القوات اليمنية``).  They stay role
-    mentions with their actor code, which is what quotes and events need of them.
+    So is an indefinite phrase that a role noun begins (``محكمة مصرية`` "an Egyptian court",
+    ``شرطيين تركيين`` "two Turkish policemen").  ANERcorp leaves such phrases untagged, as it
+    leaves ``الرئيس`` or ``الوزير``; so do most of our gold articles (``السلطات التركية``,
+    ``الحكومة الألمانية``, ``القوات اليمنية``).  They stay role mentions with their actor code,
+    which is what quotes and events need of them.
     """
     if c.type != "ORG" or c.last <= c.first:
         return False
+    rest = run.keys[c.first + 1 : c.last + 1]
     head = match_form(run.doc.text[c.start : run.ends[c.first]])
+    adjective = run.l.roles.country_of_adjective
+    if (
+        c.source == "role"
+        and not head.startswith("ال")
+        and not any(w.startswith("ال") for w in rest)
+        and adjective(rest[-1]) is not None
+    ):
+        return True  # indefinite: محكمة مصرية "an Egyptian court", شرطيين تركيين "two Turkish policemen"
     if head.startswith("ال") and len(head) > 4:
         head = head[2:]
     elif head.startswith("ل") and len(head) > 3:
         head = head[1:]  # للحكومة: ل + الحكومة with its alef dropped, the first ل already off
     if head not in _DESCRIBED_HEADS:
         return False
-    rest = run.keys[c.first + 1 : c.last + 1]
-    adjective = run.l.roles.country_of_adjective
     return all(w.startswith("ال") for w in rest) and any(adjective(w) is not None for w in rest)
 
 
