@@ -243,11 +243,13 @@ def test_bodies_described_by_kind_and_country_are_mentions_not_entities() -> Non
     assert [(e.text, e.actor) for e in held.entities if e.start == s] == [("الحكومة السودانية", "SDNGOV")]
 
 
-def test_one_word_names_read_only_through_a_toggled_article_or_proclitics_are_not_added() -> None:
+def test_names_read_only_through_a_toggled_article_or_proclitics_are_not_added() -> None:
     linker = load_linker()
     doc = linker(analysed("توسعة قاعدة المقرضين بين بنوك دول الخليج، وقال مسؤول في القاعدة.", ()))
     assert [e.text for e in doc.entities if e.kb == "group:al_qaeda"] == ["القاعدة"]
     assert not [e for e in doc.entities if e.text == "نوك"]
+    doc = linker(analysed("وهو الاجراء الذي بين الحكومة والشركات."))
+    assert not [e for e in doc.entities if e.kb == "place:dhaybin"]
 
 
 def test_an_official_of_a_ministry_takes_its_country(linker: Linker) -> None:

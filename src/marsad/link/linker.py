@@ -165,12 +165,13 @@ def alias_entities(run: Run) -> None:
             entry = l.choose(ids, None, run.date)
             if entry is None or not worth_adding(entry, n, strip, key):
                 continue
-            if n == 1 and (
-                # قاعدة "a base" is not القاعدة (al-Qaeda): a one-word name only as it is written
-                (toggled(run.keys[first], key) and entry.kind not in STATE)
+            if (
+                # قاعدة "a base" is not القاعدة (al-Qaeda), الذي بين "which between" is not ذي بين
+                # (Dhaybin): a name NER missed is added only with its article as written
+                (toggled(run.keys[first], key.split(" ", 1)[0]) and entry.kind not in STATE)
                 # بنوك "banks" is not ب + نوك (Nuuk), وربات "and housewives" not و + ربات (Rabat):
                 # a word read as proclitics and a name, which the news never uses as a name whole
-                or (strip and l.name_in_news is not None and not l.name_in_news(run.keys[first]))
+                or (n == 1 and strip and l.name_in_news is not None and not l.name_in_news(run.keys[first]))
             ):
                 continue
             # a town's one-word name NER did not tag: only where a place is expected
