@@ -250,6 +250,8 @@ def test_names_read_only_through_a_toggled_article_or_proclitics_are_not_added()
     assert not [e for e in doc.entities if e.text == "نوك"]
     doc = linker(analysed("وهو الاجراء الذي بين الحكومة والشركات."))
     assert not [e for e in doc.entities if e.kb == "place:dhaybin"]
+    doc = linker(analysed("نسأل الله أن يمن على المصابين بالشفاء، وأن يحفظ اليمن."))
+    assert [e.text for e in doc.entities if e.kb == "country:YEM"] == ["اليمن"]
 
 
 def test_an_official_of_a_ministry_takes_its_country(linker: Linker) -> None:
