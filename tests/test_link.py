@@ -534,3 +534,9 @@ def test_an_organisation_named_after_a_town_is_not_the_town() -> None:
     linked = {(e.start, e.type): e.kb for e in linker(doc.replace(entities=ner)).entities}
     assert linked[(club, "ORG")] is None and linked[(text.index("ميلان"), "ORG")] is None
     assert linked[(city, "LOC")] == "place:lyon"
+
+
+def test_a_region_described_by_noun_and_adjective_is_not_added_but_a_region_name_is() -> None:
+    linker = load_linker()
+    doc = linker(analysed("يحتاج العالم العربي والقارة الأفريقية إلى استثمارات في الشرق الأوسط."))
+    assert [e.kb for e in doc.entities if e.kb and e.kb.startswith("place:")] == ["place:middle_east"]
