@@ -540,3 +540,18 @@ def test_a_region_described_by_noun_and_adjective_is_not_added_but_a_region_name
     linker = load_linker()
     doc = linker(analysed("يحتاج العالم العربي والقارة الأفريقية إلى استثمارات في الشرق الأوسط."))
     assert [e.kb for e in doc.entities if e.kb and e.kb.startswith("place:")] == ["place:middle_east"]
+
+
+def test_proclitics_the_tokeniser_left_on_a_known_name_are_taken_off() -> None:
+    # وبالولايات: the tokeniser reads و + بالولايات; the alias reads و + ب + الولايات
+    linker = load_linker()
+    text = "وتشاور الوزير وبالولايات المتحدة وبدمشق مع الحلفاء."
+    doc = analysed(text)
+    a, b = text.index("بالولايات"), text.index("بدمشق")
+    ner = (
+        Entity("n0", a, a + len("بالولايات المتحدة"), "بالولايات المتحدة", "LOC"),
+        Entity("n1", b, b + len("بدمشق"), "بدمشق", "LOC"),
+    )
+    got = {e.text: e for e in linker(doc.replace(entities=ner)).entities}
+    assert set(got) == {"الولايات المتحدة", "دمشق"}
+    assert got["دمشق"].actor is None  # "and in Damascus": a place, not the government

@@ -204,6 +204,8 @@ def alias_entities(run: Run) -> None:
                 e.entry = entry
                 if strip == 0 and start < e.start:
                     e.start = start  # بان كي مون: the ب NER read as a preposition is the name's
+                elif strip and e.start < start < run.ends[first]:
+                    e.start = start  # وبالولايات: proclitics the tokeniser left on the word
             elif first <= e.first and e.last <= last:
                 e.first, e.last, e.start, e.end, e.entry = first, last, start, end, entry
             elif entry.type == e.type and (e.type != "PER" or (last == e.last and n >= 2)):

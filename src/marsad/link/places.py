@@ -66,7 +66,7 @@ def states(run: Run) -> None:
 def in_place_context(run: Run, e: Candidate, words: WordClasses) -> bool:
     """Whether a mention reads as a place: after a preposition of place or a place noun, or with بـ."""
     t = run.toks[run.where[e.first]]
-    if e.start > t.start and t.text[0] in "بف" and t.text[: e.start - t.start].endswith("ب"):
+    if e.start > t.start and t.text[0] in "بفو" and t.text[: e.start - t.start].endswith("ب"):
         return True  # بدمشق: in Damascus
     k = e.first - 1
     if k < 0:
