@@ -10,7 +10,9 @@ After tagging, two passes over the whole document:
   (``كيري`` tagged in one sentence is tagged in the next).
 
 Entity spans leave out attached proclitics (و ف ب ك ل): ``للافروف`` gives ``لافروف`` and
-``والولايات المتحدة`` gives ``الولايات المتحدة``; the article ال stays.
+``والولايات المتحدة`` gives ``الولايات المتحدة``; the article ال stays.  On a word the tokeniser
+left whole, the word profile tells a proclitic from a name's first letter (``وبورتسموث`` →
+``بورتسموث``, but ``وليد``).
 """
 
 from __future__ import annotations
@@ -386,6 +388,24 @@ class NerStage:
         results = self.spans_many(texts)
         return [self._entities(doc, rs, *got) for doc, rs, got in zip(docs, ranges, results)]
 
+    def _loose_proclitics(self, word: str, typ: str) -> int:
+        """Letters of proclitics the tokeniser left on the first word of a name of type ``typ``
+        (``وبورتسموث``, ``لسامبدوريا``: it does not know the name): 1 or 2 when the news knows the
+        word without them as a name of that type (``بورتسموث`` ORG3 in the word profile) and the
+        word itself less (``وليد``, ``فلسطين``, ``لبنان`` stay whole)."""
+        table = self.featurizer.profile.table
+        if not table or len(word) < 5 or not word.isalpha():
+            return 0
+        strong = typ + "3"
+        if strong in (table.get(match_form(word)) or ()):
+            return 0
+        for n in (1, 2):
+            if word[n - 1] not in ("وفبلك" if n == 1 else "بلك") or (n == 2 and word[0] not in "وف"):
+                break
+            if (n == 1 or len(word) - n >= 5) and strong in (table.get(match_form(word[n:])) or ()):
+                return n  # two letters only before a long rest: ولايتي is not و + ل + ايتي
+        return 0
+
     def _entities(
         self,
         doc: Document,
@@ -405,6 +425,8 @@ class NerStage:
                 if s == e:
                     continue
                 start, end = toks[s].name_start, toks[e - 1].end
+                if start == toks[s].start and toks[s].kind == "arabic":
+                    start += self._loose_proclitics(toks[s].text, typ)
                 if start >= end:
                     continue
                 p = conf.get((k, s0, e0))
