@@ -457,13 +457,23 @@ def described_region(run: Run, first: int, last: int, strip: int) -> bool:
     region's name (``الشرق الأوسط``)."""
     if last != first + 1:
         return False
-    head = match_form(run.doc.text[run.char_start(first, strip) : run.ends[first]])
-    if head.startswith("ال") and len(head) > 4:
-        head = head[2:]
-    elif head.startswith("ل") and len(head) > 3:
-        head = head[1:]
     adjective = run.keys[last]
-    return head in _REGION_NOUNS and adjective.startswith("ال") and adjective.endswith(("ي", "يه"))
+    return (
+        _head(run, first, run.char_start(first, strip)) in _REGION_NOUNS
+        and adjective.startswith("ال")
+        and adjective.endswith(("ي", "يه"))
+    )
+
+
+def _head(run: Run, k: int, start: int) -> str:
+    """The word at key ``k`` from ``start`` (its proclitics off), without the article, in matching
+    form: ``الحكومة`` and ``للحكومة`` (ل + الحكومة with its alef dropped) give ``حكومه``."""
+    word = match_form(run.doc.text[start : run.ends[k]])
+    if word.startswith("ال") and len(word) > 4:
+        return word[2:]
+    if word.startswith("ل") and len(word) > 3:
+        return word[1:]  # للحكومة: its first ل is already off
+    return word
 
 
 # The heads of a description that names a body by its kind (government, authorities, army,
@@ -514,22 +524,19 @@ def described_body(run: Run, c: Candidate) -> bool:
     if c.type != "ORG" or c.last <= c.first:
         return False
     rest = run.keys[c.first + 1 : c.last + 1]
-    head = match_form(run.doc.text[c.start : run.ends[c.first]])
     adjective = run.l.roles.country_of_adjective
     if (
         c.source == "role"
-        and not head.startswith("ال")
+        and not match_form(run.doc.text[c.start : run.ends[c.first]]).startswith("ال")
         and not any(w.startswith("ال") for w in rest)
         and adjective(rest[-1]) is not None
     ):
         return True  # indefinite: محكمة مصرية "an Egyptian court", شرطيين تركيين "two Turkish policemen"
-    if head.startswith("ال") and len(head) > 4:
-        head = head[2:]
-    elif head.startswith("ل") and len(head) > 3:
-        head = head[1:]  # للحكومة: ل + الحكومة with its alef dropped, the first ل already off
-    if head not in _DESCRIBED_HEADS:
-        return False
-    return all(w.startswith("ال") for w in rest) and any(adjective(w) is not None for w in rest)
+    return (
+        _head(run, c.first, c.start) in _DESCRIBED_HEADS
+        and all(w.startswith("ال") for w in rest)
+        and any(adjective(w) is not None for w in rest)
+    )
 
 
 def worth_adding(entry: KBEntry, words: int, strip: int, key: str) -> bool:
