@@ -555,3 +555,20 @@ def test_proclitics_the_tokeniser_left_on_a_known_name_are_taken_off() -> None:
     got = {e.text: e for e in linker(doc.replace(entities=ner)).entities}
     assert set(got) == {"الولايات المتحدة", "دمشق"}
     assert got["دمشق"].actor is None  # "and in Damascus": a place, not the government
+
+
+def test_a_fathers_name_inside_a_persons_name_does_not_link_the_person() -> None:
+    linker = load_linker()
+
+    def person(text: str, name: str) -> str | None:
+        a = text.index(name)
+        doc = analysed(text).replace(entities=(Entity("n0", a, a + len(name), name, "PER"),))
+        (found,) = [e for e in linker(doc).entities if e.type == "PER"]
+        return found.kb
+
+    # عبدالعزيز آل سعود is King Faisal's father, not King Faisal
+    assert person("عاش الملك فيصل بن عبدالعزيز آل سعود في الرياض.", "فيصل بن عبدالعزيز آل سعود") is None
+    assert (
+        person("استقبل الملك سلمان بن عبدالعزيز آل سعود الوزير.", "سلمان بن عبدالعزيز آل سعود")
+        == "king_salman"
+    )

@@ -45,6 +45,9 @@ __all__ = ["MENTIONS", "Linker", "role_mentions"]
 #: Key of the role mentions in ``Document.meta``.
 MENTIONS = "link.mentions"
 
+# The words that join a person's name to a parent's (matching forms).
+_PATRONYMIC = frozenset({"بن", "ابن", "بنت"})
+
 # Kinds of entries an alias may add as an entity on its own (one-word aliases).
 _ADD_ONE_WORD = frozenset(
     {
@@ -208,8 +211,11 @@ def alias_entities(run: Run) -> None:
                     e.start = start  # وبالولايات: proclitics the tokeniser left on the word
             elif first <= e.first and e.last <= last:
                 e.first, e.last, e.start, e.end, e.entry = first, last, start, end, entry
-            elif entry.type == e.type and (e.type != "PER" or (last == e.last and n >= 2)):
-                # inside a person's name only a full surname counts (not هادي in عبد الهادي الشيخ)
+            elif entry.type == e.type and (
+                e.type != "PER" or (last == e.last and n >= 2 and run.keys[first - 1] not in _PATRONYMIC)
+            ):
+                # inside a person's name only a full surname counts (not هادي in عبد الهادي الشيخ),
+                # and not an ancestor's name (فيصل بن عبدالعزيز آل سعود is not عبدالعزيز آل سعود)
                 e.partial = e.partial or entry
             continue
         # an alias over a partial NER span and more words: widen to the alias
