@@ -129,6 +129,12 @@ def analysed(text: str, people: tuple[str, ...] = (), published: dt.date | None 
     return doc.replace(entities=ents)
 
 
+def tagged(text: str, *names: tuple[int, str, str]) -> Document:
+    """``text`` tokenised, with NER's entities given as ``(start, text, type)``."""
+    ents = tuple(Entity(f"n{i}", a, a + len(name), name, typ) for i, (a, name, typ) in enumerate(names))
+    return analysed(text).replace(entities=ents)
+
+
 def entity(doc: Document, text: str) -> Entity:
     found = [e for e in doc.entities if e.text == text]
     assert found, f"no entity {text!r} in {[e.text for e in doc.entities]}"
@@ -236,10 +242,8 @@ def test_bodies_described_by_kind_and_country_are_mentions_not_entities() -> Non
     assert not [e for e in doc.entities if e.type == "ORG"]
     assert {m.actor for m in role_mentions(doc)} >= {"EGYJUD", "TURCOP"}
     # NER's own tag stands
-    doc = analysed(text)
     s = text.index("الحكومة")
-    ner = Entity("n0", s, s + len("الحكومة السودانية"), "الحكومة السودانية", "ORG")
-    held = linker(doc.replace(entities=(ner,)))
+    held = linker(tagged(text, (s, "الحكومة السودانية", "ORG")))
     assert [(e.text, e.actor) for e in held.entities if e.start == s] == [("الحكومة السودانية", "SDNGOV")]
 
 
@@ -524,14 +528,9 @@ def test_an_organisation_named_after_a_town_is_not_the_town() -> None:
     # a football club (ORG) is not the city it is named after; a capital may stand for its state
     linker = load_linker()
     text = "وفاز ليون على ميلان في ليون."
-    doc = analysed(text)
     club, city = text.index("ليون"), text.rindex("ليون")
-    ner = (
-        Entity("n0", club, club + 4, "ليون", "ORG"),
-        Entity("n1", text.index("ميلان"), text.index("ميلان") + 5, "ميلان", "ORG"),
-        Entity("n2", city, city + 4, "ليون", "LOC"),
-    )
-    linked = {(e.start, e.type): e.kb for e in linker(doc.replace(entities=ner)).entities}
+    doc = tagged(text, (club, "ليون", "ORG"), (text.index("ميلان"), "ميلان", "ORG"), (city, "ليون", "LOC"))
+    linked = {(e.start, e.type): e.kb for e in linker(doc).entities}
     assert linked[(club, "ORG")] is None and linked[(text.index("ميلان"), "ORG")] is None
     assert linked[(city, "LOC")] == "place:lyon"
 
@@ -546,13 +545,12 @@ def test_proclitics_the_tokeniser_left_on_a_known_name_are_taken_off() -> None:
     # وبالولايات: the tokeniser reads و + بالولايات; the alias reads و + ب + الولايات
     linker = load_linker()
     text = "وتشاور الوزير وبالولايات المتحدة وبدمشق مع الحلفاء."
-    doc = analysed(text)
-    a, b = text.index("بالولايات"), text.index("بدمشق")
-    ner = (
-        Entity("n0", a, a + len("بالولايات المتحدة"), "بالولايات المتحدة", "LOC"),
-        Entity("n1", b, b + len("بدمشق"), "بدمشق", "LOC"),
+    doc = tagged(
+        text,
+        (text.index("بالولايات"), "بالولايات المتحدة", "LOC"),
+        (text.index("بدمشق"), "بدمشق", "LOC"),
     )
-    got = {e.text: e for e in linker(doc.replace(entities=ner)).entities}
+    got = {e.text: e for e in linker(doc).entities}
     assert set(got) == {"الولايات المتحدة", "دمشق"}
     assert got["دمشق"].actor is None  # "and in Damascus": a place, not the government
 
@@ -561,9 +559,9 @@ def test_a_fathers_name_inside_a_persons_name_does_not_link_the_person() -> None
     linker = load_linker()
 
     def person(text: str, name: str) -> str | None:
-        a = text.index(name)
-        doc = analysed(text).replace(entities=(Entity("n0", a, a + len(name), name, "PER"),))
-        (found,) = [e for e in linker(doc).entities if e.type == "PER"]
+        (found,) = [
+            e for e in linker(tagged(text, (text.index(name), name, "PER"))).entities if e.type == "PER"
+        ]
         return found.kb
 
     # عبدالعزيز آل سعود is King Faisal's father, not King Faisal

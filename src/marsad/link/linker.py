@@ -188,8 +188,7 @@ def alias_entities(run: Run) -> None:
                 and entry.kind not in STATE
                 and entry.kind != "capital"
                 and (
-                    toggled(run.keys[first], key)
-                    or not locative(run, first, strip)
+                    not locative(run, first, strip)
                     # بورصة (Bursa; "stock exchange"), الزاوية (Zawiya; "the corner"): mostly
                     # common words in the news, also after في
                     or (l.name_in_news is not None and not l.name_in_news(key))
